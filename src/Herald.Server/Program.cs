@@ -1,0 +1,3 @@
+using Herald.Server.Cli;
+
+return await HeraldCommandLine.RunAsync(args);

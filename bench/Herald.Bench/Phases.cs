@@ -1,0 +1,342 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+
+namespace Herald.Bench;
+
+internal sealed record CeilingResult(
+    double IdleRssMb,
+    int IdleThreads,
+    WrkResult Warmup,
+    WrkResult Ingest,
+    double RssAfterIngestMb,
+    double PeakRssMb,
+    int? ExitCode);
+
+internal sealed record StreamsResult(
+    int Streams,
+    double ConnectSeconds,
+    double RssBeforeMb,
+    double RssWithStreamsMb,
+    double KbPerStream,
+    int ThreadsWithStreams,
+    double RssAfterFanOutMb,
+    double RssAfterCloseMb,
+    CpuUsage FanOutCpu,
+    FanOutResult FanOut);
+
+internal sealed record DurabilityResult(
+    string Method,
+    long Ingest200,
+    long IngestStored,
+    long Warmup200,
+    long WarmupStored,
+    long FanOutSent,
+    long FanOutStored,
+    bool Pass,
+    string Detail,
+    bool? RestartOk,
+    long? IngestCountViaApiAfterRestart,
+    int? RestartExitCode);
+
+internal sealed record HeraldResult(
+    string ServerUnderTest,
+    double IdleRssMb,
+    int IdleThreads,
+    StreamsResult? Streams,
+    WrkResult? Warmup,
+    WrkResult? Ingest,
+    long? IngestLogBytes,
+    double? RssAfterIngestMb,
+    double? PeakRssMb,
+    DurabilityResult? Durability,
+    int? ExitCode);
+
+internal static class Phases
+{
+    private const string User = "admin";
+    private const string Pass = "admin";
+
+    private static double Mb(long kb) => Math.Round(kb / 1024.0, 1);
+
+    private static async Task SettleAsync(BenchContext b, CancellationToken ct)
+    {
+        if (b.Options.Settle > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(b.Options.Settle), ct);
+        }
+    }
+
+    private static ChildProcess StartCeiling(BenchContext b, string name, int port)
+    {
+        if (!File.Exists(b.CeilingDll))
+        {
+            throw new BenchException($"{b.CeilingDll} is missing: build bench/Ceiling -c Release (bench/run.sh does)");
+        }
+        var dir = Directory.CreateDirectory(Path.Combine(b.TempDir, name)).FullName;
+        return ChildProcess.Start(name, "dotnet", [b.CeilingDll], dir,
+            new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" },
+            Path.Combine(b.TempDir, name + ".log"));
+    }
+
+    private static ChildProcess StartHerald(BenchContext b, string dataDir, int port, string logName)
+    {
+        if (!File.Exists(b.HeraldDll))
+        {
+            throw new BenchException($"{b.HeraldDll} is missing: build src/Herald.Server -c Release (bench/run.sh does)");
+        }
+        var env = new Dictionary<string, string>
+        {
+            ["GOTIFY_SERVER_LISTENADDR"] = "127.0.0.1",
+            ["GOTIFY_SERVER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["GOTIFY_DATABASE_CONNECTION"] = Path.Combine(dataDir, "gotify.db"),
+            ["GOTIFY_UPLOADEDIMAGESDIR"] = Path.Combine(dataDir, "images"),
+            ["GOTIFY_PLUGINSDIR"] = Path.Combine(dataDir, "plugins"),
+            ["GOTIFY_DEFAULTUSER_NAME"] = User,
+            ["GOTIFY_DEFAULTUSER_PASS"] = Pass,
+            ["GOTIFY_PASSSTRENGTH"] = "4",
+        };
+        return ChildProcess.Start("herald", "dotnet", [b.HeraldDll, "serve"], dataDir, env, Path.Combine(b.TempDir, logName));
+    }
+
+    /// <summary>The framework ceiling: idle RSS, then the same wrk ingest run as Herald's.</summary>
+    public static async Task<CeilingResult> CeilingAsync(BenchContext b, CancellationToken ct)
+    {
+        var port = ChildProcess.FreePort();
+        BenchContext.Log($"ceiling: starting on 127.0.0.1:{port}");
+        using var proc = StartCeiling(b, "ceiling", port);
+        using var api = new GotifyApi(port, User, Pass);
+        await api.WaitHealthyAsync(proc, TimeSpan.FromSeconds(60), ct);
+        await SettleAsync(b, ct);
+        var idle = ProcStats.RssKb(proc.Pid);
+        var threads = ProcStats.Threads(proc.Pid);
+        BenchContext.Log($"ceiling: idle RSS {Mb(idle)} MB; wrk warm-up {b.Options.Warmup} s");
+        var url = $"http://127.0.0.1:{port}/message";
+        var warm = await Wrk.RunAsync(b, "ceiling-warmup", url, "none", Math.Max(1, b.Options.Warmup), null, ct);
+        BenchContext.Log($"ceiling: wrk {b.Options.Duration} s, {b.Options.Connections} connections, {b.Options.Threads} threads");
+        var run = await Wrk.RunAsync(b, "ceiling", url, "none", b.Options.Duration,
+            new Dictionary<string, int> { ["server"] = proc.Pid, ["driver"] = Environment.ProcessId }, ct);
+        BenchContext.Log($"ceiling: {run.Status(200) / run.DurationSeconds:0} OK/s");
+        var after = ProcStats.RssKb(proc.Pid);
+        var peak = ProcStats.PeakRssKb(proc.Pid);
+        var exit = await proc.StopAsync(TimeSpan.FromSeconds(10));
+        return new CeilingResult(Mb(idle), threads, warm, run, Mb(after), Mb(peak), exit);
+    }
+
+    /// <summary>Herald: idle RSS, 1,000 streams (RSS and fan-out latency), ingest with wrk, crash-durability check.</summary>
+    public static async Task<HeraldResult> HeraldAsync(BenchContext b, CancellationToken ct)
+    {
+        var o = b.Options;
+        var port = ChildProcess.FreePort();
+        var dataDir = Directory.CreateDirectory(Path.Combine(b.TempDir, "herald-data")).FullName;
+        var sut = o.SutIsCeiling ? "ceiling (debug --sut-ceiling)" : "herald";
+        BenchContext.Log($"{sut}: starting on 127.0.0.1:{port}");
+        var proc = o.SutIsCeiling ? StartCeiling(b, "sut-ceiling", port) : StartHerald(b, dataDir, port, "herald.log");
+        try
+        {
+            using var api = new GotifyApi(port, User, Pass);
+            await api.WaitHealthyAsync(proc, TimeSpan.FromSeconds(60), ct);
+
+            (long Id, string Token) fanApp = (0, "debug"), warmApp = (0, "debug"), ingestApp = (0, "debug"), client = (0, "debug");
+            if (!o.SutIsCeiling)
+            {
+                fanApp = await api.CreateApplicationAsync("bench-fanout", ct);
+                warmApp = await api.CreateApplicationAsync("bench-warmup", ct);
+                ingestApp = await api.CreateApplicationAsync("bench-ingest", ct);
+                client = await api.CreateClientAsync("bench-streams", ct);
+                BenchContext.Log($"herald: created apps {fanApp.Id}/{warmApp.Id}/{ingestApp.Id} and client {client.Id}");
+            }
+            await SettleAsync(b, ct);
+            var idle = ProcStats.RssKb(proc.Pid);
+            var idleThreads = ProcStats.Threads(proc.Pid);
+            BenchContext.Log($"{sut}: idle RSS {Mb(idle)} MB, {idleThreads} threads");
+
+            StreamsResult? streams = null;
+            var fanOutSent = 0;
+            if (o.RunFanOut && o.Streams > 0)
+            {
+                streams = await StreamsAsync(b, api, proc, port, client.Token, fanApp.Token, ct);
+                fanOutSent = streams.FanOut.MessagesSent;
+            }
+
+            WrkResult? warm = null, run = null;
+            long? logBytes = null;
+            double? rssAfter = null, peak = null;
+            DurabilityResult? durability = null;
+            int? exit = null;
+            if (o.RunIngest)
+            {
+                var url = $"http://127.0.0.1:{port}/message";
+                BenchContext.Log($"{sut}: wrk warm-up {o.Warmup} s");
+                warm = await Wrk.RunAsync(b, "herald-warmup", url, warmApp.Token, Math.Max(1, o.Warmup), null, ct);
+                var logBefore = proc.LogBytes();
+                BenchContext.Log($"{sut}: wrk {o.Duration} s, {o.Connections} connections, {o.Threads} threads");
+                run = await Wrk.RunAsync(b, "herald", url, ingestApp.Token, o.Duration,
+                    new Dictionary<string, int> { ["server"] = proc.Pid, ["driver"] = Environment.ProcessId }, ct);
+                logBytes = proc.LogBytes() - logBefore;
+                rssAfter = Mb(ProcStats.RssKb(proc.Pid));
+                peak = Mb(ProcStats.PeakRssKb(proc.Pid));
+                BenchContext.Log($"{sut}: {run.Status(200) / run.DurationSeconds:0} OK/s, {run.ErrorCount} errors/non-2xx");
+                if (!o.SutIsCeiling)
+                {
+                    // Crash test: SIGKILL right after the last response, then count what is in the database.
+                    BenchContext.Log("herald: SIGKILL (crash-durability check), counting stored messages");
+                    await proc.KillAndWaitAsync();
+                    durability = await DurabilityAsync(b, api, dataDir, (fanApp.Id, fanOutSent),
+                        (warmApp.Id, warm.Status(200)), (ingestApp.Id, run.Status(200)), ct);
+                }
+            }
+            if (!proc.HasExited)
+            {
+                exit = await proc.StopAsync(TimeSpan.FromSeconds(10));
+            }
+            return new HeraldResult(sut, Mb(idle), idleThreads, streams, warm, run, logBytes, rssAfter, peak, durability, exit);
+        }
+        finally
+        {
+            await proc.StopAsync(TimeSpan.FromSeconds(10));
+            proc.Dispose();
+        }
+    }
+
+    private static async Task<StreamsResult> StreamsAsync(BenchContext b, GotifyApi api, ChildProcess proc, int port,
+        string clientToken, string appToken, CancellationToken ct)
+    {
+        var o = b.Options;
+        var before = ProcStats.RssKb(proc.Pid);
+        var uri = new Uri($"ws://127.0.0.1:{port}/stream?token={Uri.EscapeDataString(clientToken)}");
+        await using var fan = new FanOut(uri, o.Streams, o.WarmupMessages + o.Messages);
+        BenchContext.Log($"fan-out: opening {o.Streams} streams");
+        var connectSeconds = await fan.ConnectAsync(o.ConnectParallel, ct);
+        await SettleAsync(b, ct);
+        var open = fan.OpenCount;
+        if (open != o.Streams)
+        {
+            throw new BenchException($"only {open} of {o.Streams} streams are still open after connecting and settling; server log tail:\n{proc.LogTail()}");
+        }
+        var withStreams = ProcStats.RssKb(proc.Pid);
+        var threads = ProcStats.Threads(proc.Pid);
+        BenchContext.Log($"fan-out: {o.Streams} streams open in {connectSeconds:0.00} s; RSS {Mb(withStreams)} MB, {threads} threads; posting {o.WarmupMessages}+{o.Messages} messages");
+        await using var cpu = new CpuWindow(new Dictionary<string, int> { ["server"] = proc.Pid, ["driver"] = Environment.ProcessId });
+        var result = await fan.RunAsync(api.Http, appToken, o.WarmupMessages, o.Messages, o.GapMs, TimeSpan.FromSeconds(5), ct);
+        var usage = await cpu.StopAsync();
+        var afterFan = ProcStats.RssKb(proc.Pid);
+        BenchContext.Log($"fan-out: p50 {result.LatencyMs.P50} ms, p99 {result.LatencyMs.P99} ms, max {result.LatencyMs.Max} ms; {result.Deliveries}/{result.ExpectedDeliveries} delivered");
+        await fan.CloseAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        var afterClose = ProcStats.RssKb(proc.Pid);
+        return new StreamsResult(
+            o.Streams,
+            Math.Round(connectSeconds, 2),
+            Mb(before),
+            Mb(withStreams),
+            Math.Round((withStreams - before) / (double)o.Streams, 2),
+            threads,
+            Mb(afterFan),
+            Mb(afterClose),
+            usage,
+            result);
+    }
+
+    /// <summary>
+    /// After the SIGKILL: counts the messages per application in the SQLite file (Gotify schema: messages.application_id),
+    /// then restarts Herald on the same database and counts the ingest app's messages through the API as a cross-check.
+    /// </summary>
+    private static async Task<DurabilityResult> DurabilityAsync(BenchContext b, GotifyApi oldApi, string dataDir,
+        (long Id, long Sent) fan, (long Id, long Ok) warm, (long Id, long Ok) ingest, CancellationToken ct)
+    {
+        var dbPath = Path.Combine(dataDir, "gotify.db");
+        var counts = new Dictionary<long, long>();
+        string method;
+        string detail;
+        try
+        {
+            var cs = new SqliteConnectionStringBuilder { DataSource = dbPath, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString();
+            await using var conn = new SqliteConnection(cs);
+            await conn.OpenAsync(ct);
+            await using var cmd = conn.CreateCommand();
+            cmd.CommandText = "SELECT application_id, COUNT(*) FROM messages GROUP BY application_id";
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                counts[reader.GetInt64(0)] = reader.GetInt64(1);
+            }
+            method = "sqlite file after SIGKILL";
+        }
+        catch (SqliteException e)
+        {
+            method = "sqlite file unreadable: " + e.Message;
+        }
+        oldApi.Dispose();
+
+        // Restart on the same database: the server must come back after a crash, and the API must agree.
+        bool? restartOk = null;
+        long? apiCount = null;
+        int? restartExit = null;
+        var port = ChildProcess.FreePort();
+        using (var proc = StartHerald(b, dataDir, port, "herald-restart.log"))
+        {
+            try
+            {
+                using var api = new GotifyApi(port, User, Pass);
+                await api.WaitHealthyAsync(proc, TimeSpan.FromSeconds(60), ct);
+                restartOk = true;
+                var (count, _, pages) = await api.CountApplicationMessagesAsync(ingest.Id, TimeSpan.FromSeconds(120), ct);
+                apiCount = count;
+                BenchContext.Log($"herald: restarted after SIGKILL; API counts {count} ingest messages ({pages} pages)");
+            }
+            catch (BenchException e)
+            {
+                restartOk ??= false;
+                BenchContext.Log($"herald: restart/API count failed: {e.Message}");
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException or KeyNotFoundException)
+            {
+                ct.ThrowIfCancellationRequested();
+                BenchContext.Log($"herald: API count after restart failed: {e.Message}");
+            }
+            finally
+            {
+                restartExit = await proc.StopAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+
+        long Stored(long id) => counts.TryGetValue(id, out var n) ? n : 0;
+        var ingestStored = counts.Count > 0 ? Stored(ingest.Id) : apiCount ?? -1;
+        if (counts.Count == 0 && apiCount is not null)
+        {
+            method = method + "; counted through the API after restart instead";
+        }
+        var pass = ingestStored >= ingest.Ok && (counts.Count == 0 || Stored(warm.Id) >= warm.Ok);
+        detail = counts.Count > 0
+            ? $"ingest: {ingest.Ok} answered 200, {Stored(ingest.Id)} stored; warm-up: {warm.Ok} answered 200, {Stored(warm.Id)} stored; fan-out: {fan.Sent} posted, {Stored(fan.Id)} stored"
+            : $"ingest: {ingest.Ok} answered 200, {ingestStored} counted";
+        if (apiCount is not null && counts.Count > 0 && apiCount != Stored(ingest.Id))
+        {
+            detail += $"; API after restart counts {apiCount}, not {Stored(ingest.Id)}";
+        }
+        return new DurabilityResult(method, ingest.Ok, ingestStored, warm.Ok, counts.Count > 0 ? Stored(warm.Id) : -1,
+            fan.Sent, counts.Count > 0 ? Stored(fan.Id) : -1, pass, detail, restartOk, apiCount, restartExit);
+    }
+
+    public static string Git(string repo, params string[] args)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            psi.ArgumentList.Add("-C");
+            psi.ArgumentList.Add(repo);
+            foreach (var a in args)
+            {
+                psi.ArgumentList.Add(a);
+            }
+            using var p = Process.Start(psi)!;
+            var output = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            return p.ExitCode == 0 ? output.Trim() : "";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "";
+        }
+    }
+}

@@ -1,10 +1,13 @@
+using System.Net.WebSockets;
 using System.Text.Json.Serialization;
+using System.Threading.Channels;
 using Herald.Bench.Ceiling;
 
 // Minimal ASP.NET Core app answering `POST /message` like Herald does, but with no auth and no storage:
 // it binds the JSON body, assigns an id and the server date, and returns the Message JSON.
 // `GET /health` answers like Gotify's so the benchmark can wait for readiness the same way.
-// `GET /stream` (debug aid only) is a websocket that receives every posted message, like Gotify's stream.
+// `GET /stream` is a websocket that receives every posted message (any token), like Gotify's stream: the benchmark
+// runs its fan-out and memory figures against it too, as the floor of what the stream client can measure here.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CeilingJsonContext.Default));
@@ -70,53 +73,57 @@ namespace Herald.Bench.Ceiling
     [JsonSerializable(typeof(ErrorBody))]
     internal sealed partial class CeilingJsonContext : JsonSerializerContext;
 
-    /// <summary>Debug-only websocket fan-out (every stream gets every message).</summary>
+    /// <summary>
+    /// Websocket fan-out the way a push server does it, with nothing else: every stream has a small queue and
+    /// its own writer loop; a new message is queued to every stream without waiting for any socket.
+    /// Used to calibrate the benchmark's stream client (the latency floor on this machine), not as a goal.
+    /// </summary>
     internal sealed class StreamHub
     {
         private readonly Lock _gate = new();
-        private System.Net.WebSockets.WebSocket[] _sockets = [];
+        private Channel<byte[]>[] _queues = [];
 
-        public async Task BroadcastAsync(Message msg)
+        public Task BroadcastAsync(Message msg)
         {
-            var current = Volatile.Read(ref _sockets);
+            var current = Volatile.Read(ref _queues);
             if (current.Length == 0)
             {
-                return;
+                return Task.CompletedTask;
             }
             var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(msg, CeilingJsonContext.Default.Message);
-            foreach (var ws in current)
+            foreach (var q in current)
             {
-                try
-                {
-                    await ws.SendAsync(bytes, System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
-                }
-                catch (System.Net.WebSockets.WebSocketException)
-                {
-                    // The stream is closing; RunAsync removes it.
-                }
+                q.Writer.TryWrite(bytes);
             }
+            return Task.CompletedTask;
         }
 
-        public async Task RunAsync(System.Net.WebSockets.WebSocket ws, CancellationToken ct)
+        public async Task RunAsync(WebSocket ws, CancellationToken ct)
         {
+            var queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(16)
+            {
+                SingleReader = true,
+                FullMode = BoundedChannelFullMode.DropOldest,
+            });
             lock (_gate)
             {
-                _sockets = [.. _sockets, ws];
+                _queues = [.. _queues, queue];
             }
+            using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var writer = WriteLoopAsync(ws, queue.Reader, done.Token);
             try
             {
                 var buffer = new byte[64];
-                while (ws.State == System.Net.WebSockets.WebSocketState.Open)
+                while (ws.State == WebSocketState.Open)
                 {
-                    var r = await ws.ReceiveAsync(buffer, ct);
-                    if (r.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                    var r = await ws.ReceiveAsync(buffer.AsMemory(), ct);
+                    if (r.MessageType == WebSocketMessageType.Close)
                     {
-                        await ws.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
                         break;
                     }
                 }
             }
-            catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or OperationCanceledException)
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
             {
                 // Client went away.
             }
@@ -124,8 +131,34 @@ namespace Herald.Bench.Ceiling
             {
                 lock (_gate)
                 {
-                    _sockets = [.. _sockets.Where(s => s != ws)];
+                    _queues = [.. _queues.Where(q => q != queue)];
                 }
+                await done.CancelAsync();
+                await writer;
+                if (ws.State == WebSocketState.CloseReceived)
+                {
+                    try
+                    {
+                        await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    }
+                    catch (WebSocketException)
+                    {
+                    }
+                }
+            }
+        }
+
+        private static async Task WriteLoopAsync(WebSocket ws, ChannelReader<byte[]> reader, CancellationToken ct)
+        {
+            try
+            {
+                await foreach (var bytes in reader.ReadAllAsync(ct))
+                {
+                    await ws.SendAsync(bytes, WebSocketMessageType.Text, true, ct);
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
             }
         }
     }

@@ -16,6 +16,9 @@ internal sealed class ChildProcess : IDisposable
 
     private readonly Process _process;
 
+    /// <summary>Environment variables that tune the driver only and are removed from every child's environment.</summary>
+    public static readonly string[] DriverOnlyVariables = ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"];
+
     public string Name { get; }
 
     public string LogPath { get; }
@@ -50,6 +53,11 @@ internal sealed class ChildProcess : IDisposable
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
+        }
+        // Runtime knobs meant for the driver (see run.sh) must not change the servers being measured.
+        foreach (var k in DriverOnlyVariables)
+        {
+            psi.Environment.Remove(k);
         }
         foreach (var (k, v) in env)
         {

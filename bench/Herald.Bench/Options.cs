@@ -18,6 +18,8 @@ internal sealed class Options
     public int GapMs { get; private set; } = 20;
     public int Settle { get; private set; } = 5;
     public int ConnectParallel { get; private set; } = 50;
+    public int QuietWait { get; private set; } = 60;
+    public int Attempts { get; private set; } = 3;
     public bool RunCeiling { get; private set; } = true;
     public bool RunHerald { get; private set; } = true;
     public bool RunIngest { get; private set; } = true;
@@ -40,6 +42,9 @@ internal sealed class Options
           --warmup-messages N   fan-out warm-up messages, not in the latency figures (10)
           --gap-ms MS           pause between fan-out messages after full delivery (20)
           --settle S            idle time before an RSS reading (5)
+          --quiet-wait S        before each measurement, wait up to S s for other load to stop (60)
+          --attempts N          repeat an ingest run disturbed by other processes, up to N runs (3)
+          --connect-parallel N  websocket handshakes in flight while opening the streams (50)
           --only ceiling|herald run one server only
           --skip ingest|fanout  leave out a part of the Herald phase
           --no-save             do not write bench/results/*.json
@@ -75,6 +80,8 @@ internal sealed class Options
                 case "--gap-ms": o.GapMs = NextInt(); break;
                 case "--settle": o.Settle = NextInt(); break;
                 case "--connect-parallel": o.ConnectParallel = Math.Max(1, NextInt()); break;
+                case "--quiet-wait": o.QuietWait = NextInt(); break;
+                case "--attempts": o.Attempts = Math.Max(1, NextInt()); break;
                 case "--no-save": o.Save = false; break;
                 case "--keep-tmp": o.KeepTemp = true; break;
                 case "--results": o.ResultsDir = Next(); break;

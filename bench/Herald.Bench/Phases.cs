@@ -6,11 +6,15 @@ namespace Herald.Bench;
 internal sealed record CeilingResult(
     double IdleRssMb,
     int IdleThreads,
-    WrkResult Warmup,
-    WrkResult Ingest,
-    double RssAfterIngestMb,
+    StreamsResult? Streams,
+    WrkResult? Warmup,
+    WrkResult? Ingest,
+    List<IngestAttempt> IngestAttempts,
+    double? RssAfterIngestMb,
     double PeakRssMb,
     int? ExitCode);
+
+internal sealed record IngestAttempt(int Attempt, double OkPerSecond, double OtherCpuPct, bool Reported);
 
 internal sealed record StreamsResult(
     int Streams,
@@ -45,6 +49,7 @@ internal sealed record HeraldResult(
     StreamsResult? Streams,
     WrkResult? Warmup,
     WrkResult? Ingest,
+    List<IngestAttempt> IngestAttempts,
     long? IngestLogBytes,
     double? RssAfterIngestMb,
     double? PeakRssMb,
@@ -98,9 +103,13 @@ internal static class Phases
         return ChildProcess.Start("herald", "dotnet", [b.HeraldDll, "serve"], dataDir, env, Path.Combine(b.TempDir, logName));
     }
 
-    /// <summary>The framework ceiling: idle RSS, then the same wrk ingest run as Herald's.</summary>
+    /// <summary>
+    /// The framework ceiling: idle RSS, the same streams and fan-out as Herald's (calibration of the stream client),
+    /// then the same wrk ingest run.
+    /// </summary>
     public static async Task<CeilingResult> CeilingAsync(BenchContext b, CancellationToken ct)
     {
+        var o = b.Options;
         var port = ChildProcess.FreePort();
         BenchContext.Log($"ceiling: starting on 127.0.0.1:{port}");
         using var proc = StartCeiling(b, "ceiling", port);
@@ -109,17 +118,25 @@ internal static class Phases
         await SettleAsync(b, ct);
         var idle = ProcStats.RssKb(proc.Pid);
         var threads = ProcStats.Threads(proc.Pid);
-        BenchContext.Log($"ceiling: idle RSS {Mb(idle)} MB; wrk warm-up {b.Options.Warmup} s");
+        BenchContext.Log($"ceiling: idle RSS {Mb(idle)} MB, {threads} threads");
+        StreamsResult? streams = null;
+        if (o.RunFanOut && o.Streams > 0)
+        {
+            streams = await StreamsAsync(b, api, proc, port, "ceiling", "none", ct);
+        }
+        if (!o.RunIngest)
+        {
+            var exit0 = await proc.StopAsync(TimeSpan.FromSeconds(10));
+            return new CeilingResult(Mb(idle), threads, streams, null, null, [], null, Mb(ProcStats.PeakRssKb(proc.Pid)), exit0);
+        }
         var url = $"http://127.0.0.1:{port}/message";
-        var warm = await Wrk.RunAsync(b, "ceiling-warmup", url, "none", Math.Max(1, b.Options.Warmup), null, ct);
-        BenchContext.Log($"ceiling: wrk {b.Options.Duration} s, {b.Options.Connections} connections, {b.Options.Threads} threads");
-        var run = await Wrk.RunAsync(b, "ceiling", url, "none", b.Options.Duration,
-            new Dictionary<string, int> { ["server"] = proc.Pid, ["driver"] = Environment.ProcessId }, ct);
-        BenchContext.Log($"ceiling: {run.Status(200) / run.DurationSeconds:0} OK/s");
+        BenchContext.Log($"ceiling: wrk warm-up {o.Warmup} s");
+        var warm = await Wrk.RunAsync(b, "ceiling-warmup", url, "none", Math.Max(1, o.Warmup), null, ct);
+        var (run, _, attempts) = await MeasureIngestAsync(b, "ceiling", url, "none", proc.Pid, ct);
         var after = ProcStats.RssKb(proc.Pid);
         var peak = ProcStats.PeakRssKb(proc.Pid);
         var exit = await proc.StopAsync(TimeSpan.FromSeconds(10));
-        return new CeilingResult(Mb(idle), threads, warm, run, Mb(after), Mb(peak), exit);
+        return new CeilingResult(Mb(idle), threads, streams, warm, run, attempts, Mb(after), Mb(peak), exit);
     }
 
     /// <summary>Herald: idle RSS, 1,000 streams (RSS and fan-out latency), ingest with wrk, crash-durability check.</summary>
@@ -159,6 +176,7 @@ internal static class Phases
             }
 
             WrkResult? warm = null, run = null;
+            List<IngestAttempt> attempts = [];
             long? logBytes = null;
             double? rssAfter = null, peak = null;
             DurabilityResult? durability = null;
@@ -169,33 +187,66 @@ internal static class Phases
                 BenchContext.Log($"{sut}: wrk warm-up {o.Warmup} s");
                 warm = await Wrk.RunAsync(b, "herald-warmup", url, warmApp.Token, Math.Max(1, o.Warmup), null, ct);
                 var logBefore = proc.LogBytes();
-                BenchContext.Log($"{sut}: wrk {o.Duration} s, {o.Connections} connections, {o.Threads} threads");
-                run = await Wrk.RunAsync(b, "herald", url, ingestApp.Token, o.Duration,
-                    new Dictionary<string, int> { ["server"] = proc.Pid, ["driver"] = Environment.ProcessId }, ct);
-                logBytes = proc.LogBytes() - logBefore;
+                long ingest200;
+                (run, ingest200, attempts) = await MeasureIngestAsync(b, "herald", url, ingestApp.Token, proc.Pid, ct);
+                logBytes = (proc.LogBytes() - logBefore) / attempts.Count;
                 rssAfter = Mb(ProcStats.RssKb(proc.Pid));
                 peak = Mb(ProcStats.PeakRssKb(proc.Pid));
-                BenchContext.Log($"{sut}: {run.Status(200) / run.DurationSeconds:0} OK/s, {run.ErrorCount} errors/non-2xx");
                 if (!o.SutIsCeiling)
                 {
                     // Crash test: SIGKILL right after the last response, then count what is in the database.
                     BenchContext.Log("herald: SIGKILL (crash-durability check), counting stored messages");
                     await proc.KillAndWaitAsync();
                     durability = await DurabilityAsync(b, api, dataDir, (fanApp.Id, fanOutSent),
-                        (warmApp.Id, warm.Status(200)), (ingestApp.Id, run.Status(200)), ct);
+                        (warmApp.Id, warm.Status(200)), (ingestApp.Id, ingest200), ct);
                 }
             }
             if (!proc.HasExited)
             {
                 exit = await proc.StopAsync(TimeSpan.FromSeconds(10));
             }
-            return new HeraldResult(sut, Mb(idle), idleThreads, streams, warm, run, logBytes, rssAfter, peak, durability, exit);
+            return new HeraldResult(sut, Mb(idle), idleThreads, streams, warm, run, attempts, logBytes, rssAfter, peak, durability, exit);
         }
         finally
         {
             await proc.StopAsync(TimeSpan.FromSeconds(10));
             proc.Dispose();
         }
+    }
+
+    /// <summary>Above this CPU use by other processes (% of one core) during an ingest run, the run is repeated.</summary>
+    private const double NoisyPct = 25;
+
+    /// <summary>
+    /// The measured wrk run. If other processes (concurrent builds) took more than <see cref="NoisyPct"/> of a core
+    /// during it, it is repeated, up to --attempts runs; the quietest run is reported. Returns it, the 200s of all
+    /// runs (all of them stored messages in the same application) and a line per attempt.
+    /// </summary>
+    private static async Task<(WrkResult Chosen, long All200, List<IngestAttempt> Attempts)> MeasureIngestAsync(
+        BenchContext b, string who, string url, string token, int serverPid, CancellationToken ct)
+    {
+        var o = b.Options;
+        var runs = new List<WrkResult>();
+        long all200 = 0;
+        for (var i = 1; ; i++)
+        {
+            await Quiet.WaitAsync(b, $"{who} ingest", ct);
+            BenchContext.Log($"{who}: wrk {o.Duration} s, {o.Connections} connections, {o.Threads} threads" + (i > 1 ? $" (attempt {i})" : ""));
+            var r = await Wrk.RunAsync(b, $"{who}-{i}", url, token, o.Duration,
+                new Dictionary<string, int> { ["server"] = serverPid, ["driver"] = Environment.ProcessId }, ct);
+            runs.Add(r);
+            all200 += r.Status(200);
+            var other = r.Cpu?.OtherPct ?? 0;
+            BenchContext.Log($"{who}: {r.Status(200) / r.DurationSeconds:0} OK/s, {r.Requests - r.Status(200)} not 200, {r.ErrorCount} socket errors/non-2xx; other processes {other:0}% CPU");
+            if (other <= NoisyPct || i >= Math.Max(1, o.Attempts))
+            {
+                break;
+            }
+            BenchContext.Log($"{who}: other processes used {other:0}% of a core during the run: repeating it");
+        }
+        var chosen = runs.MinBy(r => r.Cpu?.OtherPct ?? 0)!;
+        var attempts = runs.Select((r, i) => new IngestAttempt(i + 1, Math.Round(r.Status(200) / r.DurationSeconds, 1), r.Cpu?.OtherPct ?? 0, ReferenceEquals(r, chosen))).ToList();
+        return (chosen, all200, attempts);
     }
 
     private static async Task<StreamsResult> StreamsAsync(BenchContext b, GotifyApi api, ChildProcess proc, int port,
@@ -215,7 +266,9 @@ internal static class Phases
         }
         var withStreams = ProcStats.RssKb(proc.Pid);
         var threads = ProcStats.Threads(proc.Pid);
-        BenchContext.Log($"fan-out: {o.Streams} streams open in {connectSeconds:0.00} s; RSS {Mb(withStreams)} MB, {threads} threads; posting {o.WarmupMessages}+{o.Messages} messages");
+        BenchContext.Log($"fan-out: {o.Streams} streams open in {connectSeconds:0.00} s; RSS {Mb(withStreams)} MB, {threads} threads");
+        await Quiet.WaitAsync(b, "fan-out", ct);
+        BenchContext.Log($"fan-out: posting {o.WarmupMessages}+{o.Messages} messages");
         await using var cpu = new CpuWindow(new Dictionary<string, int> { ["server"] = proc.Pid, ["driver"] = Environment.ProcessId });
         var result = await fan.RunAsync(api.Http, appToken, o.WarmupMessages, o.Messages, o.GapMs, TimeSpan.FromSeconds(5), ct);
         var usage = await cpu.StopAsync();
@@ -337,6 +390,46 @@ internal static class Phases
         catch (System.ComponentModel.Win32Exception)
         {
             return "";
+        }
+    }
+}
+
+/// <summary>
+/// Other engineers build on the same two cores. Before each measurement window the driver samples the machine
+/// (while the servers are idle) and waits, up to --quiet-wait seconds, until the busy CPU is below 25% of one core.
+/// What it saw is kept in the results so a noisy figure can be recognized.
+/// </summary>
+internal static class Quiet
+{
+    public static readonly Dictionary<string, double> BusyBefore = [];
+
+    public static async Task WaitAsync(BenchContext b, string what, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(b.Options.QuietWait);
+        var logged = false;
+        while (true)
+        {
+            var start = ProcStats.MachineTicks();
+            await Task.Delay(1000, ct);
+            var end = ProcStats.MachineTicks();
+            var busyPct = Math.Round((end.Busy - start.Busy) / ProcStats.TicksPerSecond * 100.0, 1);
+            if (busyPct < 25 || DateTime.UtcNow >= deadline)
+            {
+                lock (BusyBefore)
+                {
+                    BusyBefore[what] = busyPct;
+                }
+                if (busyPct >= 25)
+                {
+                    BenchContext.Log($"{what}: machine still busy ({busyPct}% of one core used by others) after {b.Options.QuietWait} s; measuring anyway");
+                }
+                return;
+            }
+            if (!logged)
+            {
+                BenchContext.Log($"{what}: waiting for a quiet machine ({busyPct}% of one core busy with other work)");
+                logged = true;
+            }
         }
     }
 }

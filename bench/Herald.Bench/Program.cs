@@ -20,8 +20,8 @@ var bench = new BenchContext(options, repo, tempDir);
 
 using var cts = new CancellationTokenSource();
 // Every run is bounded in time: warm-ups, measurements, settles and start-ups, plus a generous margin.
-var budget = TimeSpan.FromSeconds(300 + 2 * (options.Warmup + options.Duration) + 4 * options.Settle
-    + (options.WarmupMessages + options.Messages) * (options.GapMs + 100) / 1000.0);
+var budget = TimeSpan.FromSeconds(300 + 2 * (options.Warmup + options.Duration * options.Attempts) + 6 * options.Settle + (4 + 2 * options.Attempts) * options.QuietWait
+    + 2 * (options.WarmupMessages + options.Messages) * (options.GapMs + 100) / 1000.0);
 cts.CancelAfter(budget);
 void OnSignal(PosixSignalContext ctx)
 {
@@ -53,6 +53,7 @@ try
         run.Herald = await Phases.HeraldAsync(bench, cts.Token);
     }
     run.Machine.LoadAverageEnd = ProcStats.LoadAverage();
+    run.OtherLoadBeforePct = Quiet.BusyBefore;
     run.DurationSeconds = Math.Round((DateTime.UtcNow - started).TotalSeconds, 1);
     run.Targets = Report.Targets(run);
     run.AllTargetsPass = run.Targets.Count > 0 && run.Targets.All(t => t.Pass);

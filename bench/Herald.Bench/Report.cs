@@ -42,6 +42,9 @@ internal sealed class RunInfo
     public bool AllTargetsPass { get; set; }
     public CeilingResult? Ceiling { get; set; }
     public HeraldResult? Herald { get; set; }
+
+    /// <summary>Busy CPU (% of one core) of the machine measured just before each window, while our servers idled.</summary>
+    public Dictionary<string, double> OtherLoadBeforePct { get; set; } = [];
 }
 
 internal static class Report
@@ -132,9 +135,9 @@ internal static class Report
         var t = new List<Target>();
         var h = run.Herald;
         var c = run.Ceiling;
-        if (h?.Ingest is { } hi && c is not null)
+        if (h?.Ingest is { } hi && c?.Ingest is { } ci)
         {
-            var ratio = Math.Round(OkPerSecond(hi) / Math.Max(1, OkPerSecond(c.Ingest)), 3);
+            var ratio = Math.Round(OkPerSecond(hi) / Math.Max(1, OkPerSecond(ci)), 3);
             t.Add(new Target("ingest_ratio", "Herald 200 responses/s divided by the ceiling app's", ratio, "ratio", ">= 0.5", ratio >= 0.5));
         }
         if (h?.Durability is { } d)
@@ -183,53 +186,63 @@ internal static class Report
             sb.AppendLine(string.Format(CultureInfo.InvariantCulture, row, name, herald, ceiling, goal, pass));
 
         var o = run.Config!;
-        if (h?.Ingest is not null || c is not null)
+        if (h?.Ingest is not null || c?.Ingest is not null)
         {
             var hOk = h?.Ingest is { } hi ? OkPerSecond(hi) : (double?)null;
-            var cOk = c is not null ? OkPerSecond(c.Ingest) : (double?)null;
+            var cOk = c?.Ingest is { } ci ? OkPerSecond(ci) : (double?)null;
             var ratio = t.FirstOrDefault(x => x.Name == "ingest_ratio")?.Value;
             Row($"ingest 200/s ({o.Connections} conn, {o.Duration} s)", F(hOk, "0"), F(cOk, "0"), ratio is null ? "" : $"{F(ratio, "0.00")} (>= 0.5)", PassText(t, "ingest_ratio"));
             Row("ingest latency p50 / p99 ms", Lat(h?.Ingest), Lat(c?.Ingest), "", "");
             Row("ingest errors / non-200", Err(h?.Ingest), Err(c?.Ingest), "", "");
-            Row("ingest CPU server / wrk / other %", Cpu(h?.Ingest?.Cpu), Cpu(c?.Ingest.Cpu), $"of {run.Machine.Nproc * 100}%", "");
+            Row("ingest CPU server / wrk / other %", Cpu(h?.Ingest?.Cpu), Cpu(c?.Ingest?.Cpu), $"of {run.Machine.Nproc * 100}%", "");
         }
         if (h?.Durability is { } d)
         {
             Row("durability (200s vs stored)", $"{d.Ingest200}/{d.IngestStored}", "", "all 200s stored", PassText(t, "ingest_durability"));
         }
-        if (h?.Streams is { } s)
+        var hs = h?.Streams;
+        var cs = c?.Streams;
+        if (hs is not null || cs is not null)
         {
-            var l = s.FanOut.LatencyMs;
-            Row($"fan-out latency p50 ms ({s.Streams} streams)", F(l.P50, "0.00"), "", "", "");
-            Row("fan-out latency p95 ms", F(l.P95, "0.00"), "", "", "");
-            Row("fan-out latency p99 ms", F(l.P99, "0.00"), "", "< 25", PassText(t, "fanout_p99"));
-            Row("fan-out latency max ms", F(l.Max, "0.00"), "", "", "");
-            Row("fan-out last subscriber p50/p99 ms", $"{F(s.FanOut.FullFanOutMs.P50, "0.0")}/{F(s.FanOut.FullFanOutMs.P99, "0.0")}", "", "", "");
-            Row("fan-out deliveries", $"{s.FanOut.Deliveries}/{s.FanOut.ExpectedDeliveries}", "", "every message", PassText(t, "fanout_complete"));
-            Row("fan-out CPU server / driver %", $"{F(s.FanOutCpu.ProcessPct.GetValueOrDefault("server"), "0")}/{F(s.FanOutCpu.ProcessPct.GetValueOrDefault("driver"), "0")}", "", "", "");
+            var streams = hs?.Streams ?? cs!.Streams;
+            string L(StreamsResult? r, Func<LatencySummary, double?> f) => r is null ? "-" : F(f(r.FanOut.LatencyMs), "0.00");
+            Row($"fan-out latency p50 ms ({streams} streams)", L(hs, x => x.P50), L(cs, x => x.P50), "", "");
+            Row("fan-out latency p95 ms", L(hs, x => x.P95), L(cs, x => x.P95), "", "");
+            Row("fan-out latency p99 ms", L(hs, x => x.P99), L(cs, x => x.P99), "< 25", PassText(t, "fanout_p99"));
+            Row("fan-out latency max ms", L(hs, x => x.Max), L(cs, x => x.Max), "", "");
+            string Last(StreamsResult? r) => r is null ? "-" : $"{F(r.FanOut.FullFanOutMs.P50, "0.0")}/{F(r.FanOut.FullFanOutMs.P99, "0.0")}";
+            Row("fan-out last subscriber p50/p99 ms", Last(hs), Last(cs), "", "");
+            string Del(StreamsResult? r) => r is null ? "-" : $"{r.FanOut.Deliveries}/{r.FanOut.ExpectedDeliveries}";
+            Row("fan-out deliveries", Del(hs), Del(cs), "every message", PassText(t, "fanout_complete"));
+            string FCpu(StreamsResult? r) => r is null ? "-" : $"{F(r.FanOutCpu.ProcessPct.GetValueOrDefault("server"), "0")}/{F(r.FanOutCpu.ProcessPct.GetValueOrDefault("driver"), "0")}/{F(r.FanOutCpu.OtherPct, "0")}";
+            Row("fan-out CPU server / driver / other %", FCpu(hs), FCpu(cs), "", "");
         }
         if (h is not null || c is not null)
         {
             Row("RSS idle MB", F(h?.IdleRssMb), F(c?.IdleRssMb), "< 80", PassText(t, "rss_idle"));
         }
-        if (h?.Streams is { } s2)
+        if (hs is not null || cs is not null)
         {
-            Row($"RSS with {s2.Streams} streams MB", F(s2.RssWithStreamsMb), "", "", "");
-            Row("RSS per open stream KB", F(s2.KbPerStream, "0.0"), "", "< 30", PassText(t, "rss_per_stream"));
+            Row($"RSS with {hs?.Streams ?? cs!.Streams} streams MB", F(hs?.RssWithStreamsMb), F(cs?.RssWithStreamsMb), "", "");
+            Row("RSS per open stream KB", F(hs?.KbPerStream, "0.0"), F(cs?.KbPerStream, "0.0"), "< 30", PassText(t, "rss_per_stream"));
         }
-        if (h?.RssAfterIngestMb is not null || c is not null)
+        if (h?.RssAfterIngestMb is not null || c?.RssAfterIngestMb is not null)
         {
-            Row("RSS after ingest / peak MB", h?.RssAfterIngestMb is null ? "-" : $"{F(h.RssAfterIngestMb)}/{F(h.PeakRssMb)}", c is null ? "-" : $"{F(c.RssAfterIngestMb)}/{F(c.PeakRssMb)}", "", "");
+            Row("RSS after ingest / peak MB", h?.RssAfterIngestMb is null ? "-" : $"{F(h.RssAfterIngestMb)}/{F(h.PeakRssMb)}", c?.RssAfterIngestMb is null ? "-" : $"{F(c.RssAfterIngestMb)}/{F(c.PeakRssMb)}", "", "");
         }
         sb.AppendLine(new string('-', 93));
         if (h?.Durability is { } d2)
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"durability: {d2.Detail} ({d2.Method}; restart after SIGKILL {(d2.RestartOk == true ? "ok" : "FAILED")})");
         }
-        if (h?.Streams is { } s3)
+        foreach (var (who, s3) in new[] { ("Herald", hs), ("ceiling", cs) })
         {
+            if (s3 is null)
+            {
+                continue;
+            }
             var f = s3.FanOut;
-            sb.AppendLine(CultureInfo.InvariantCulture, $"fan-out: {f.MeasuredMessages} measured + {f.WarmupMessages} warm-up messages, {s3.Streams} streams opened in {s3.ConnectSeconds:0.00} s, duplicates {f.Duplicates}, unknown frames {f.UnknownFrames}, receive errors {f.ReceiveErrors}, server closes {f.ServerCloses}, POST failures {f.PostFailures}, message timeouts {f.MessageTimeouts}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"fan-out {who}: {f.MeasuredMessages} measured + {f.WarmupMessages} warm-up messages, {s3.Streams} streams opened in {s3.ConnectSeconds:0.00} s, duplicates {f.Duplicates}, unknown frames {f.UnknownFrames}, receive errors {f.ReceiveErrors}, server closes {f.ServerCloses}, POST failures {f.PostFailures}, message timeouts {f.MessageTimeouts}");
             if (f.FirstPostFailure is not null)
             {
                 sb.AppendLine(CultureInfo.InvariantCulture, $"  first POST failure: {f.FirstPostFailure}");
@@ -242,6 +255,18 @@ internal static class Report
             {
                 sb.AppendLine(CultureInfo.InvariantCulture, $"  first receive error: {f.FirstReceiveError}");
             }
+        }
+        foreach (var (who, attempts) in new[] { ("Herald", h?.IngestAttempts), ("ceiling", c?.IngestAttempts) })
+        {
+            if (attempts is { Count: > 1 })
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"ingest {who} was repeated because other processes used the CPU: " +
+                    string.Join("; ", attempts.Select(a => $"#{a.Attempt} {a.OkPerSecond:0}/s with {a.OtherCpuPct:0}% other{(a.Reported ? " (reported)" : "")}")));
+            }
+        }
+        if (run.OtherLoadBeforePct.Count > 0)
+        {
+            sb.AppendLine("other load just before each measurement (% of one core): " + string.Join(", ", run.OtherLoadBeforePct.Select(kv => $"{kv.Key} {kv.Value:0}")));
         }
         if (h?.IngestLogBytes is { } lb)
         {

@@ -260,8 +260,9 @@ internal static class Report
         {
             if (attempts is { Count: > 1 })
             {
-                sb.AppendLine(CultureInfo.InvariantCulture, $"ingest {who} was repeated because other processes used the CPU: " +
-                    string.Join("; ", attempts.Select(a => $"#{a.Attempt} {a.OkPerSecond:0}/s with {a.OtherCpuPct:0}% other{(a.Reported ? " (reported)" : "")}")));
+                var list = string.Join("; ", attempts.Select(a => string.Create(CultureInfo.InvariantCulture,
+                    $"#{a.Attempt} {a.OkPerSecond:0}/s with {a.OtherCpuPct:0}% other{(a.Reported ? " (reported)" : "")}")));
+                sb.AppendLine(CultureInfo.InvariantCulture, $"ingest {who} was repeated because other processes used the CPU: {list}");
             }
         }
         if (run.OtherLoadBeforePct.Count > 0)

@@ -70,6 +70,17 @@ internal sealed class ChildProcess : IDisposable
         return child;
     }
 
+    /// <summary>Fails the run with the exit code and log tail if the process has exited.</summary>
+    public void ThrowIfExited(string when)
+    {
+        if (_process.HasExited)
+        {
+            var code = _process.ExitCode;
+            var how = code > 128 ? $"exit code {code} (signal {code - 128}?)" : $"exit code {code}";
+            throw new BenchException($"{Name} (pid {Pid}) exited {when}: {how}; log tail:\n{LogTail()}");
+        }
+    }
+
     public Task WaitForExitAsync(CancellationToken ct) => _process.WaitForExitAsync(ct);
 
     /// <summary>SIGTERM, then SIGKILL if it has not exited after <paramref name="grace"/>. Returns the exit code or null.</summary>

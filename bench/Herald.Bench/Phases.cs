@@ -116,6 +116,7 @@ internal static class Phases
         using var api = new GotifyApi(port, User, Pass);
         await api.WaitHealthyAsync(proc, TimeSpan.FromSeconds(60), ct);
         await SettleAsync(b, ct);
+        proc.ThrowIfExited("while idle");
         var idle = ProcStats.RssKb(proc.Pid);
         var threads = ProcStats.Threads(proc.Pid);
         BenchContext.Log($"ceiling: idle RSS {Mb(idle)} MB, {threads} threads");
@@ -132,7 +133,7 @@ internal static class Phases
         var url = $"http://127.0.0.1:{port}/message";
         BenchContext.Log($"ceiling: wrk warm-up {o.Warmup} s");
         var warm = await Wrk.RunAsync(b, "ceiling-warmup", url, "none", Math.Max(1, o.Warmup), null, ct);
-        var (run, _, attempts) = await MeasureIngestAsync(b, "ceiling", url, "none", proc.Pid, ct);
+        var (run, _, attempts) = await MeasureIngestAsync(b, "ceiling", url, "none", proc, ct);
         var after = ProcStats.RssKb(proc.Pid);
         var peak = ProcStats.PeakRssKb(proc.Pid);
         var exit = await proc.StopAsync(TimeSpan.FromSeconds(10));
@@ -163,6 +164,7 @@ internal static class Phases
                 BenchContext.Log($"herald: created apps {fanApp.Id}/{warmApp.Id}/{ingestApp.Id} and client {client.Id}");
             }
             await SettleAsync(b, ct);
+            proc.ThrowIfExited("while idle");
             var idle = ProcStats.RssKb(proc.Pid);
             var idleThreads = ProcStats.Threads(proc.Pid);
             BenchContext.Log($"{sut}: idle RSS {Mb(idle)} MB, {idleThreads} threads");
@@ -186,9 +188,10 @@ internal static class Phases
                 var url = $"http://127.0.0.1:{port}/message";
                 BenchContext.Log($"{sut}: wrk warm-up {o.Warmup} s");
                 warm = await Wrk.RunAsync(b, "herald-warmup", url, warmApp.Token, Math.Max(1, o.Warmup), null, ct);
+                proc.ThrowIfExited("during the ingest warm-up");
                 var logBefore = proc.LogBytes();
                 long ingest200;
-                (run, ingest200, attempts) = await MeasureIngestAsync(b, "herald", url, ingestApp.Token, proc.Pid, ct);
+                (run, ingest200, attempts) = await MeasureIngestAsync(b, "herald", url, ingestApp.Token, proc, ct);
                 logBytes = (proc.LogBytes() - logBefore) / attempts.Count;
                 rssAfter = Mb(ProcStats.RssKb(proc.Pid));
                 peak = Mb(ProcStats.PeakRssKb(proc.Pid));
@@ -223,8 +226,9 @@ internal static class Phases
     /// runs (all of them stored messages in the same application) and a line per attempt.
     /// </summary>
     private static async Task<(WrkResult Chosen, long All200, List<IngestAttempt> Attempts)> MeasureIngestAsync(
-        BenchContext b, string who, string url, string token, int serverPid, CancellationToken ct)
+        BenchContext b, string who, string url, string token, ChildProcess server, CancellationToken ct)
     {
+        var serverPid = server.Pid;
         var o = b.Options;
         var runs = new List<WrkResult>();
         long all200 = 0;
@@ -234,6 +238,7 @@ internal static class Phases
             BenchContext.Log($"{who}: wrk {o.Duration} s, {o.Connections} connections, {o.Threads} threads" + (i > 1 ? $" (attempt {i})" : ""));
             var r = await Wrk.RunAsync(b, $"{who}-{i}", url, token, o.Duration,
                 new Dictionary<string, int> { ["server"] = serverPid, ["driver"] = Environment.ProcessId }, ct);
+            server.ThrowIfExited("during the ingest run");
             runs.Add(r);
             all200 += r.Status(200);
             var other = r.Cpu?.OtherPct ?? 0;
@@ -264,6 +269,7 @@ internal static class Phases
         {
             throw new BenchException($"only {open} of {o.Streams} streams are still open after connecting and settling; server log tail:\n{proc.LogTail()}");
         }
+        proc.ThrowIfExited("with the streams open");
         var withStreams = ProcStats.RssKb(proc.Pid);
         var threads = ProcStats.Threads(proc.Pid);
         BenchContext.Log($"fan-out: {o.Streams} streams open in {connectSeconds:0.00} s; RSS {Mb(withStreams)} MB, {threads} threads");
@@ -272,6 +278,7 @@ internal static class Phases
         await using var cpu = new CpuWindow(new Dictionary<string, int> { ["server"] = proc.Pid, ["driver"] = Environment.ProcessId });
         var result = await fan.RunAsync(api.Http, appToken, o.WarmupMessages, o.Messages, o.GapMs, TimeSpan.FromSeconds(5), ct);
         var usage = await cpu.StopAsync();
+        proc.ThrowIfExited("during the fan-out");
         var afterFan = ProcStats.RssKb(proc.Pid);
         BenchContext.Log($"fan-out: p50 {result.LatencyMs.P50} ms, p99 {result.LatencyMs.P99} ms, max {result.LatencyMs.Max} ms; {result.Deliveries}/{result.ExpectedDeliveries} delivered");
         await fan.CloseAsync(TimeSpan.FromSeconds(10));

@@ -17,7 +17,8 @@ internal sealed class FanOut : IAsyncDisposable
 
     private readonly Uri _streamUri;
     private readonly int _n;
-    private readonly int _totalMessages;
+    private readonly int _perRound;
+    private readonly int _capacity;
     private readonly ClientWebSocket?[] _sockets;
     private readonly Task[] _loops;
     private readonly long[] _recv;          // [seq * n + subscriber] = Stopwatch timestamp of receipt, 0 = none
@@ -32,11 +33,15 @@ internal sealed class FanOut : IAsyncDisposable
     private string? _unknownSample;
     private string? _firstError;
 
-    public FanOut(Uri streamUri, int subscribers, int totalMessages)
+    /// <param name="messagesPerRound">warm-up + measured messages of one round</param>
+    /// <param name="rounds">how many rounds may be run over the same streams (a round disturbed by other load is repeated)</param>
+    public FanOut(Uri streamUri, int subscribers, int messagesPerRound, int rounds)
     {
         _streamUri = streamUri;
         _n = subscribers;
-        _totalMessages = totalMessages;
+        _perRound = messagesPerRound;
+        var totalMessages = messagesPerRound * rounds;
+        _capacity = totalMessages;
         _sockets = new ClientWebSocket?[subscribers];
         _loops = new Task[subscribers];
         Array.Fill(_loops, Task.CompletedTask);
@@ -151,7 +156,7 @@ internal sealed class FanOut : IAsyncDisposable
             _sampleFrame = Encoding.UTF8.GetString(frame);
         }
         var pos = frame.IndexOf(Marker);
-        if (pos < 0 || !Utf8Parser.TryParse(frame[(pos + Marker.Length)..], out int seq, out _) || seq < 0 || seq >= _totalMessages)
+        if (pos < 0 || !Utf8Parser.TryParse(frame[(pos + Marker.Length)..], out int seq, out _) || seq < 0 || seq >= _capacity)
         {
             Interlocked.Increment(ref _unknownFrames);
             if (_unknownSample is null)
@@ -178,21 +183,27 @@ internal sealed class FanOut : IAsyncDisposable
     /// waiting after each until every subscriber has it (or <paramref name="perMessageTimeout"/>), then
     /// <paramref name="gapMs"/> ms. Latency figures are over the measured messages only.
     /// </summary>
-    public async Task<FanOutResult> RunAsync(HttpClient http, string appToken, int warmup, int measured, int gapMs,
+    public async Task<FanOutResult> RunAsync(int round, HttpClient http, string appToken, int warmup, int measured, int gapMs,
         TimeSpan perMessageTimeout, CancellationToken ct)
     {
-        if (warmup + measured != _totalMessages)
+        if (warmup + measured != _perRound || (round + 1) * _perRound > _capacity)
         {
             throw new ArgumentException("message count mismatch");
         }
-        var postRtt = new List<double>(_totalMessages);
+        var first = round * _perRound;
+        var end = first + _perRound;
+        var dup0 = Interlocked.Read(ref _duplicates);
+        var unknown0 = Interlocked.Read(ref _unknownFrames);
+        var errors0 = Interlocked.Read(ref _receiveErrors);
+        var closes0 = Interlocked.Read(ref _serverCloses);
+        var postRtt = new List<double>(_perRound);
         var postFailures = 0;
         string? postFailure = null;
         var timeouts = 0;
         var consecutiveTimeouts = 0;
         var sent = 0;
         var start = Stopwatch.GetTimestamp();
-        for (var seq = 0; seq < _totalMessages; seq++)
+        for (var seq = first; seq < end; seq++)
         {
             var body = Encoding.UTF8.GetBytes($"{{\"title\":\"fanout\",\"message\":\"fanout#{seq}#\",\"priority\":5}}");
             using var content = new ByteArrayContent(body);
@@ -232,20 +243,24 @@ internal sealed class FanOut : IAsyncDisposable
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         // Late frames of the last message, if any, are still counted: give them a moment.
         await Task.Delay(200, ct);
-        return Summarize(warmup, sent, postRtt, postFailures, postFailure, timeouts, seconds);
+        return Summarize(round, first, warmup, sent, postRtt, postFailures, postFailure, timeouts, seconds,
+            Interlocked.Read(ref _duplicates) - dup0, Interlocked.Read(ref _unknownFrames) - unknown0,
+            Interlocked.Read(ref _receiveErrors) - errors0, Interlocked.Read(ref _serverCloses) - closes0);
     }
 
-    private FanOutResult Summarize(int warmup, int sent, List<double> postRtt, int postFailures, string? postFailure, int timeouts, double seconds)
+    private FanOutResult Summarize(int round, int first, int warmup, int sent, List<double> postRtt, int postFailures, string? postFailure,
+        int timeouts, double seconds, long duplicates, long unknownFrames, long receiveErrors, long serverCloses)
     {
         var toMs = 1000.0 / Stopwatch.Frequency;
         var latencies = new List<double>(Math.Max(0, sent - warmup) * _n);
         var perMessageLast = new List<double>();
         var perMessageFirst = new List<double>();
         long delivered = 0, deliveredMeasured = 0;
-        for (var seq = 0; seq < sent; seq++)
+        for (var k = 0; k < sent; k++)
         {
+            var seq = first + k;
             var t0 = _postStart[seq];
-            double first = double.MaxValue, last = 0;
+            double earliest = double.MaxValue, last = 0;
             var got = 0;
             for (var i = 0; i < _n; i++)
             {
@@ -256,20 +271,20 @@ internal sealed class FanOut : IAsyncDisposable
                 }
                 got++;
                 var ms = (t - t0) * toMs;
-                if (seq >= warmup)
+                if (k >= warmup)
                 {
                     latencies.Add(ms);
                 }
-                first = Math.Min(first, ms);
+                earliest = Math.Min(earliest, ms);
                 last = Math.Max(last, ms);
             }
             delivered += got;
-            if (seq >= warmup)
+            if (k >= warmup)
             {
                 deliveredMeasured += got;
                 if (got > 0)
                 {
-                    perMessageFirst.Add(first);
+                    perMessageFirst.Add(earliest);
                     perMessageLast.Add(last);
                 }
             }
@@ -280,6 +295,7 @@ internal sealed class FanOut : IAsyncDisposable
         perMessageFirst.Sort();
         postRtt.Sort();
         return new FanOutResult(
+            Round: round + 1,
             Subscribers: _n,
             MessagesSent: sent,
             WarmupMessages: warmup,
@@ -288,10 +304,10 @@ internal sealed class FanOut : IAsyncDisposable
             Deliveries: delivered,
             MeasuredPairs: (long)measured * _n,
             MeasuredDeliveries: deliveredMeasured,
-            Duplicates: Interlocked.Read(ref _duplicates),
-            UnknownFrames: Interlocked.Read(ref _unknownFrames),
-            ReceiveErrors: Interlocked.Read(ref _receiveErrors),
-            ServerCloses: Interlocked.Read(ref _serverCloses),
+            Duplicates: duplicates,
+            UnknownFrames: unknownFrames,
+            ReceiveErrors: receiveErrors,
+            ServerCloses: serverCloses,
             StreamsOpenAtEnd: OpenCount,
             PostFailures: postFailures,
             FirstPostFailure: postFailure,
@@ -362,6 +378,7 @@ internal sealed class FanOut : IAsyncDisposable
 }
 
 internal sealed record FanOutResult(
+    int Round,
     int Subscribers,
     int MessagesSent,
     int WarmupMessages,

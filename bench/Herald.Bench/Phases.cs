@@ -26,7 +26,14 @@ internal sealed record StreamsResult(
     double RssAfterFanOutMb,
     double RssAfterCloseMb,
     CpuUsage FanOutCpu,
-    FanOutResult FanOut);
+    FanOutResult FanOut,
+    List<FanOutAttempt> FanOutAttempts)
+{
+    /// <summary>Every subscriber got every message in every round that was run.</summary>
+    public bool AllRoundsComplete => FanOutAttempts.All(a => a.Complete);
+}
+
+internal sealed record FanOutAttempt(int Round, double? P99Ms, bool Complete, long Deliveries, long ExpectedDeliveries, double OtherCpuPct, bool Reported);
 
 internal sealed record DurabilityResult(
     string Method,
@@ -123,7 +130,7 @@ internal static class Phases
         StreamsResult? streams = null;
         if (o.RunFanOut && o.Streams > 0)
         {
-            streams = await StreamsAsync(b, api, proc, port, "ceiling", "none", ct);
+            streams = await StreamsAsync(b, "ceiling", api, proc, port, "ceiling", "none", ct);
         }
         if (!o.RunIngest)
         {
@@ -173,8 +180,8 @@ internal static class Phases
             var fanOutSent = 0;
             if (o.RunFanOut && o.Streams > 0)
             {
-                streams = await StreamsAsync(b, api, proc, port, client.Token, fanApp.Token, ct);
-                fanOutSent = streams.FanOut.MessagesSent;
+                streams = await StreamsAsync(b, "herald", api, proc, port, client.Token, fanApp.Token, ct);
+                fanOutSent = streams.FanOutAttempts.Count * (o.WarmupMessages + o.Messages);
             }
 
             WrkResult? warm = null, run = null;
@@ -254,13 +261,14 @@ internal static class Phases
         return (chosen, all200, attempts);
     }
 
-    private static async Task<StreamsResult> StreamsAsync(BenchContext b, GotifyApi api, ChildProcess proc, int port,
+    private static async Task<StreamsResult> StreamsAsync(BenchContext b, string who, GotifyApi api, ChildProcess proc, int port,
         string clientToken, string appToken, CancellationToken ct)
     {
         var o = b.Options;
         var before = ProcStats.RssKb(proc.Pid);
         var uri = new Uri($"ws://127.0.0.1:{port}/stream?token={Uri.EscapeDataString(clientToken)}");
-        await using var fan = new FanOut(uri, o.Streams, o.WarmupMessages + o.Messages);
+        var rounds = Math.Max(1, o.Attempts);
+        await using var fan = new FanOut(uri, o.Streams, o.WarmupMessages + o.Messages, rounds);
         BenchContext.Log($"fan-out: opening {o.Streams} streams");
         var connectSeconds = await fan.ConnectAsync(o.ConnectParallel, ct);
         await SettleAsync(b, ct);
@@ -273,14 +281,28 @@ internal static class Phases
         var withStreams = ProcStats.RssKb(proc.Pid);
         var threads = ProcStats.Threads(proc.Pid);
         BenchContext.Log($"fan-out: {o.Streams} streams open in {connectSeconds:0.00} s; RSS {Mb(withStreams)} MB, {threads} threads");
-        await Quiet.WaitAsync(b, "fan-out", ct);
-        BenchContext.Log($"fan-out: posting {o.WarmupMessages}+{o.Messages} messages");
-        await using var cpu = new CpuWindow(new Dictionary<string, int> { ["server"] = proc.Pid, ["driver"] = Environment.ProcessId });
-        var result = await fan.RunAsync(api.Http, appToken, o.WarmupMessages, o.Messages, o.GapMs, TimeSpan.FromSeconds(5), ct);
-        var usage = await cpu.StopAsync();
-        proc.ThrowIfExited("during the fan-out");
+        var results = new List<(FanOutResult Result, CpuUsage Cpu)>();
+        for (var round = 0; round < rounds; round++)
+        {
+            await Quiet.WaitAsync(b, $"{who} fan-out", ct);
+            BenchContext.Log($"fan-out: posting {o.WarmupMessages}+{o.Messages} messages" + (round > 0 ? $" (attempt {round + 1})" : ""));
+            await using var cpu = new CpuWindow(new Dictionary<string, int> { ["server"] = proc.Pid, ["driver"] = Environment.ProcessId });
+            var r = await fan.RunAsync(round, api.Http, appToken, o.WarmupMessages, o.Messages, o.GapMs, TimeSpan.FromSeconds(5), ct);
+            var usage = await cpu.StopAsync();
+            proc.ThrowIfExited("during the fan-out");
+            results.Add((r, usage));
+            BenchContext.Log($"fan-out: p50 {r.LatencyMs.P50} ms, p99 {r.LatencyMs.P99} ms, max {r.LatencyMs.Max} ms; {r.Deliveries}/{r.ExpectedDeliveries} delivered; other processes {usage.OtherPct:0}% CPU");
+            if (usage.OtherPct <= NoisyPct || !r.Complete)
+            {
+                break;
+            }
+            if (round + 1 < rounds)
+            {
+                BenchContext.Log($"fan-out: other processes used {usage.OtherPct:0}% of a core during the run: repeating it");
+            }
+        }
+        var chosen = results.MinBy(x => x.Cpu.OtherPct);
         var afterFan = ProcStats.RssKb(proc.Pid);
-        BenchContext.Log($"fan-out: p50 {result.LatencyMs.P50} ms, p99 {result.LatencyMs.P99} ms, max {result.LatencyMs.Max} ms; {result.Deliveries}/{result.ExpectedDeliveries} delivered");
         await fan.CloseAsync(TimeSpan.FromSeconds(10));
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
         var afterClose = ProcStats.RssKb(proc.Pid);
@@ -293,8 +315,9 @@ internal static class Phases
             threads,
             Mb(afterFan),
             Mb(afterClose),
-            usage,
-            result);
+            chosen.Cpu,
+            chosen.Result,
+            results.Select(x => new FanOutAttempt(x.Result.Round, x.Result.LatencyMs.P99, x.Result.Complete, x.Result.Deliveries, x.Result.ExpectedDeliveries, x.Cpu.OtherPct, ReferenceEquals(x.Result, chosen.Result))).ToList());
     }
 
     /// <summary>
@@ -424,7 +447,12 @@ internal static class Quiet
             {
                 lock (BusyBefore)
                 {
-                    BusyBefore[what] = busyPct;
+                    var key = what;
+                    for (var n = 2; BusyBefore.ContainsKey(key); n++)
+                    {
+                        key = $"{what} #{n}";
+                    }
+                    BusyBefore[key] = busyPct;
                 }
                 if (busyPct >= 25)
                 {

@@ -147,7 +147,8 @@ internal static class Report
         if (h?.Streams is { } s)
         {
             t.Add(new Target("fanout_p99", "delivery latency p99 over all (message, subscriber) pairs", s.FanOut.LatencyMs.P99, "ms", "< 25", s.FanOut.LatencyMs.P99 is < 25));
-            t.Add(new Target("fanout_complete", "every subscriber got every message exactly once", s.FanOut.Deliveries, "deliveries of " + s.FanOut.ExpectedDeliveries.ToString(CultureInfo.InvariantCulture), "all", s.FanOut.Complete));
+            var expected = s.FanOutAttempts.Sum(a => a.ExpectedDeliveries);
+            t.Add(new Target("fanout_complete", "every subscriber got every message exactly once (all rounds run)", s.FanOutAttempts.Sum(a => a.Deliveries), "deliveries of " + expected.ToString(CultureInfo.InvariantCulture), "all", s.AllRoundsComplete && s.FanOut.Complete));
             t.Add(new Target("rss_per_stream", "(RSS with streams - RSS before) / streams", s.KbPerStream, "KB", "< 30", s.KbPerStream < 30));
         }
         if (h is not null)
@@ -254,6 +255,15 @@ internal static class Report
             if (f.FirstReceiveError is not null)
             {
                 sb.AppendLine(CultureInfo.InvariantCulture, $"  first receive error: {f.FirstReceiveError}");
+            }
+        }
+        foreach (var (who, attempts) in new[] { ("Herald", hs?.FanOutAttempts), ("ceiling", cs?.FanOutAttempts) })
+        {
+            if (attempts is { Count: > 1 })
+            {
+                var list = string.Join("; ", attempts.Select(a => string.Create(CultureInfo.InvariantCulture,
+                    $"#{a.Round} p99 {a.P99Ms:0.0} ms with {a.OtherCpuPct:0}% other{(a.Reported ? " (reported)" : "")}")));
+                sb.AppendLine(CultureInfo.InvariantCulture, $"fan-out {who} was repeated because other processes used the CPU: {list}");
             }
         }
         foreach (var (who, attempts) in new[] { ("Herald", h?.IngestAttempts), ("ceiling", c?.IngestAttempts) })

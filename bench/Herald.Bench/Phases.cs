@@ -5,6 +5,7 @@ namespace Herald.Bench;
 
 internal sealed record CeilingResult(
     double IdleRssMb,
+    RssBreakdown IdleRss,
     int IdleThreads,
     StreamsResult? Streams,
     WrkResult? Warmup,
@@ -21,6 +22,7 @@ internal sealed record StreamsResult(
     double ConnectSeconds,
     double RssBeforeMb,
     double RssWithStreamsMb,
+    RssBreakdown WithStreamsRss,
     double KbPerStream,
     int ThreadsWithStreams,
     double RssAfterFanOutMb,
@@ -52,6 +54,7 @@ internal sealed record DurabilityResult(
 internal sealed record HeraldResult(
     string ServerUnderTest,
     double IdleRssMb,
+    RssBreakdown IdleRss,
     int IdleThreads,
     StreamsResult? Streams,
     WrkResult? Warmup,
@@ -125,6 +128,7 @@ internal static class Phases
         await SettleAsync(b, ct);
         proc.ThrowIfExited("while idle");
         var idle = ProcStats.RssKb(proc.Pid);
+        var idleBreakdown = ProcStats.Breakdown(proc.Pid);
         var threads = ProcStats.Threads(proc.Pid);
         BenchContext.Log($"ceiling: idle RSS {Mb(idle)} MB, {threads} threads");
         StreamsResult? streams = null;
@@ -135,7 +139,7 @@ internal static class Phases
         if (!o.RunIngest)
         {
             var exit0 = await proc.StopAsync(TimeSpan.FromSeconds(10));
-            return new CeilingResult(Mb(idle), threads, streams, null, null, [], null, Mb(ProcStats.PeakRssKb(proc.Pid)), exit0);
+            return new CeilingResult(Mb(idle), idleBreakdown, threads, streams, null, null, [], null, Mb(ProcStats.PeakRssKb(proc.Pid)), exit0);
         }
         var url = $"http://127.0.0.1:{port}/message";
         BenchContext.Log($"ceiling: wrk warm-up {o.Warmup} s");
@@ -144,7 +148,7 @@ internal static class Phases
         var after = ProcStats.RssKb(proc.Pid);
         var peak = ProcStats.PeakRssKb(proc.Pid);
         var exit = await proc.StopAsync(TimeSpan.FromSeconds(10));
-        return new CeilingResult(Mb(idle), threads, streams, warm, run, attempts, Mb(after), Mb(peak), exit);
+        return new CeilingResult(Mb(idle), idleBreakdown, threads, streams, warm, run, attempts, Mb(after), Mb(peak), exit);
     }
 
     /// <summary>Herald: idle RSS, 1,000 streams (RSS and fan-out latency), ingest with wrk, crash-durability check.</summary>
@@ -173,6 +177,7 @@ internal static class Phases
             await SettleAsync(b, ct);
             proc.ThrowIfExited("while idle");
             var idle = ProcStats.RssKb(proc.Pid);
+            var idleBreakdown = ProcStats.Breakdown(proc.Pid);
             var idleThreads = ProcStats.Threads(proc.Pid);
             BenchContext.Log($"{sut}: idle RSS {Mb(idle)} MB, {idleThreads} threads");
 
@@ -215,7 +220,7 @@ internal static class Phases
             {
                 exit = await proc.StopAsync(TimeSpan.FromSeconds(10));
             }
-            return new HeraldResult(sut, Mb(idle), idleThreads, streams, warm, run, attempts, logBytes, rssAfter, peak, durability, exit);
+            return new HeraldResult(sut, Mb(idle), idleBreakdown, idleThreads, streams, warm, run, attempts, logBytes, rssAfter, peak, durability, exit);
         }
         finally
         {
@@ -279,6 +284,7 @@ internal static class Phases
         }
         proc.ThrowIfExited("with the streams open");
         var withStreams = ProcStats.RssKb(proc.Pid);
+        var withStreamsBreakdown = ProcStats.Breakdown(proc.Pid);
         var threads = ProcStats.Threads(proc.Pid);
         BenchContext.Log($"fan-out: {o.Streams} streams open in {connectSeconds:0.00} s; RSS {Mb(withStreams)} MB, {threads} threads");
         var results = new List<(FanOutResult Result, CpuUsage Cpu)>();
@@ -311,6 +317,7 @@ internal static class Phases
             Math.Round(connectSeconds, 2),
             Mb(before),
             Mb(withStreams),
+            withStreamsBreakdown,
             Math.Round((withStreams - before) / (double)o.Streams, 2),
             threads,
             Mb(afterFan),

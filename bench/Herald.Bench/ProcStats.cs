@@ -14,6 +14,12 @@ internal static class ProcStats
     /// <summary>VmHWM (peak resident set) of <paramref name="pid"/> in KiB, or -1.</summary>
     public static long PeakRssKb(int pid) => StatusFieldKb(pid, "VmHWM:");
 
+    /// <summary>VmRSS split into anonymous memory (heaps, stacks), file-backed pages (code, mapped assemblies) and shared memory.</summary>
+    public static RssBreakdown Breakdown(int pid) => new(
+        Math.Round(StatusFieldKb(pid, "RssAnon:") / 1024.0, 1),
+        Math.Round(StatusFieldKb(pid, "RssFile:") / 1024.0, 1),
+        Math.Round(StatusFieldKb(pid, "RssShmem:") / 1024.0, 1));
+
     /// <summary>Number of threads of <paramref name="pid"/>, or -1.</summary>
     public static int Threads(int pid)
     {
@@ -246,6 +252,8 @@ internal sealed class CpuWindow : IAsyncDisposable
         _stop.Dispose();
     }
 }
+
+internal sealed record RssBreakdown(double AnonMb, double FileMb, double ShmemMb);
 
 /// <summary>CPU use over a window, in percent of one core (the machine has <see cref="CapacityPct"/>).</summary>
 internal sealed record CpuUsage(double Seconds, int CapacityPct, double MachineBusyPct, Dictionary<string, double> ProcessPct, double OtherPct);

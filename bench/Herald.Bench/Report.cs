@@ -221,6 +221,8 @@ internal static class Report
         if (h is not null || c is not null)
         {
             Row("RSS idle MB", F(h?.IdleRssMb), F(c?.IdleRssMb), "< 80", PassText(t, "rss_idle"));
+            static string Split(RssBreakdown? r) => r is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{r.AnonMb:0.0}/{r.FileMb:0.0}");
+            Row("  of which anon / file-backed MB", Split(h?.IdleRss), Split(c?.IdleRss), "", "");
         }
         if (hs is not null || cs is not null)
         {

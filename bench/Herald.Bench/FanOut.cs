@@ -404,6 +404,43 @@ internal sealed record FanOutResult(
     string? UnknownFrameSample,
     string? FirstReceiveError)
 {
+    /// <summary>
+    /// The sample frame is Gotify's Message JSON: id, appid, message, title, priority, date (extras only when set);
+    /// null when no frame arrived, otherwise "ok" or what is wrong.
+    /// </summary>
+    public string? SampleFrameCheck => SampleFrame is null ? null : CheckFrame(SampleFrame);
+
+    private static string CheckFrame(string frame)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(frame);
+            var root = doc.RootElement;
+            var problems = new List<string>();
+            foreach (var (name, kind) in new[]
+            {
+                ("id", System.Text.Json.JsonValueKind.Number), ("appid", System.Text.Json.JsonValueKind.Number),
+                ("message", System.Text.Json.JsonValueKind.String), ("title", System.Text.Json.JsonValueKind.String),
+                ("priority", System.Text.Json.JsonValueKind.Number), ("date", System.Text.Json.JsonValueKind.String),
+            })
+            {
+                if (!root.TryGetProperty(name, out var v))
+                {
+                    problems.Add($"no {name}");
+                }
+                else if (v.ValueKind != kind)
+                {
+                    problems.Add($"{name} is {v.ValueKind}");
+                }
+            }
+            return problems.Count == 0 ? "ok" : string.Join(", ", problems);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return "not JSON: " + e.Message;
+        }
+    }
+
     /// <summary>Every subscriber got every message exactly once, and nothing else arrived.</summary>
     public bool Complete => Deliveries == ExpectedDeliveries && Duplicates == 0 && UnknownFrames == 0 && PostFailures == 0;
 }

@@ -246,6 +246,10 @@ internal static class Report
             }
             var f = s3.FanOut;
             sb.AppendLine(CultureInfo.InvariantCulture, $"fan-out {who}: {f.MeasuredMessages} measured + {f.WarmupMessages} warm-up messages, {s3.Streams} streams opened in {s3.ConnectSeconds:0.00} s, duplicates {f.Duplicates}, unknown frames {f.UnknownFrames}, receive errors {f.ReceiveErrors}, server closes {f.ServerCloses}, POST failures {f.PostFailures}, message timeouts {f.MessageTimeouts}");
+            if (f.SampleFrameCheck is { } check)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"  frame format (Gotify Message JSON): {check}");
+            }
             if (f.FirstPostFailure is not null)
             {
                 sb.AppendLine(CultureInfo.InvariantCulture, $"  first POST failure: {f.FirstPostFailure}");

@@ -7,6 +7,8 @@ internal sealed class BenchException(string message) : Exception(message);
 /// <summary>Command-line options of the driver (bench/run.sh passes its own arguments through).</summary>
 internal sealed class Options
 {
+    // Machine paths stay out of the results JSON.
+    [System.Text.Json.Serialization.JsonIgnore]
     public string? Repo { get; private set; }
     public int Duration { get; private set; } = 15;
     public int Warmup { get; private set; } = 3;
@@ -26,6 +28,7 @@ internal sealed class Options
     public bool RunFanOut { get; private set; } = true;
     public bool Save { get; private set; } = true;
     public bool KeepTemp { get; private set; }
+    [System.Text.Json.Serialization.JsonIgnore]
     public string? ResultsDir { get; private set; }
 
     /// <summary>Debug aid: run the Herald phase against the ceiling app (no setup calls, fake tokens, no durability).</summary>

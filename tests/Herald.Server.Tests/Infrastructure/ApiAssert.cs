@@ -110,7 +110,7 @@ public static partial class ApiAssert
     }
 
     /// <summary>Asserts a JSON object has every required field, only documented fields, each of the documented type.</summary>
-    public static void Shape(JsonElement obj, Shape shape)
+    public static void HasShape(JsonElement obj, Shape shape)
     {
         Assert.True(obj.ValueKind == JsonValueKind.Object, $"{shape.Name} must be a JSON object: {obj}");
         foreach (var field in shape.Fields.Where(f => f.Required))

@@ -19,7 +19,7 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>Extra GOTIFY_* settings of this fixture's server.</summary>
     protected virtual Dictionary<string, string?> Environment => new();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _server = await HeraldProcess.StartAsync(_dir.Path, Environment);
         _api = new HeraldClient(_server.BaseUrl);

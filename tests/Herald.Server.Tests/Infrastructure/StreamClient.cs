@@ -102,6 +102,13 @@ public sealed class StreamClient : IAsyncDisposable
                 }
                 while (!result.EndOfMessage);
 
+                if (result.MessageType != WebSocketMessageType.Text)
+                {
+                    CloseReason = "received a non-text data frame";
+                    _frames.Writer.TryWrite(null);
+                    return;
+                }
+
                 _frames.Writer.TryWrite(Encoding.UTF8.GetString(message.ToArray()));
             }
         }

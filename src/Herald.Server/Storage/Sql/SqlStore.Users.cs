@@ -1,0 +1,50 @@
+using Dapper;
+using Herald.Server.Model;
+
+namespace Herald.Server.Storage.Sql;
+
+internal abstract partial class SqlStore
+{
+    public async Task<long> CountUsersAsync(CancellationToken cancellationToken) =>
+        await QuerySingleAsync<long>("SELECT COUNT(*) FROM users", null, cancellationToken);
+
+    public async Task<long> CountAdminsAsync(CancellationToken cancellationToken) =>
+        await QuerySingleAsync<long>("SELECT COUNT(*) FROM users WHERE admin = @True", new { True = true }, cancellationToken);
+
+    public async Task<User?> GetUserByIdAsync(long id, CancellationToken cancellationToken) =>
+        (await QuerySingleAsync<UserRow>($"SELECT {UserRow.Columns} FROM users WHERE id = @id", new { id }, cancellationToken))?.ToModel();
+
+    public async Task<User?> GetUserByNameAsync(string name, CancellationToken cancellationToken) =>
+        (await QuerySingleAsync<UserRow>($"SELECT {UserRow.Columns} FROM users WHERE name = @name", new { name }, cancellationToken))?.ToModel();
+
+    public async Task<IReadOnlyList<User>> GetUsersAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync<UserRow>($"SELECT {UserRow.Columns} FROM users ORDER BY id", null, cancellationToken)).Select(r => r.ToModel()).ToList();
+
+    public async Task<User> CreateUserAsync(User user, CancellationToken cancellationToken)
+    {
+        var id = await InsertAsync(
+            "INSERT INTO users (name, pass, admin, created_at, oidc_id) VALUES (@Name, @Pass, @Admin, @CreatedAt, @OidcId)",
+            new { user.Name, user.Pass, user.Admin, CreatedAt = Time(user.CreatedAt), user.OidcId },
+            cancellationToken);
+        return user with { Id = id };
+    }
+
+    public Task UpdateUserAsync(User user, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "UPDATE users SET name = @Name, pass = @Pass, admin = @Admin, oidc_id = @OidcId WHERE id = @Id",
+            new { user.Id, user.Name, user.Pass, user.Admin, user.OidcId },
+            cancellationToken);
+
+    public Task DeleteUserAsync(long id, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async (connection, transaction) =>
+            {
+                var p = new { id };
+                await connection.ExecuteAsync(new CommandDefinition("DELETE FROM messages WHERE application_id IN (SELECT id FROM applications WHERE user_id = @id)", p, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition("DELETE FROM applications WHERE user_id = @id", p, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition("DELETE FROM clients WHERE user_id = @id", p, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition("DELETE FROM plugin_confs WHERE user_id = @id", p, transaction, cancellationToken: cancellationToken));
+                return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM users WHERE id = @id", p, transaction, cancellationToken: cancellationToken));
+            },
+            cancellationToken);
+}

@@ -225,7 +225,7 @@ public sealed partial class ApplicationsTests(ServerFixture fx) : IClassFixture<
         var token = json.GetProperty("regenerateToken").GetProperty("token").GetString()!;
         Assert.Matches(AppToken(), token);
         Assert.NotEqual(acc.App.Token, token);
-        Status(await Api.PostAsync("/message", Auth.Header(token), Body.Json(new { message = "new token" })), 200);
+        Status(await Api.PostAsync("/message", Credential.Header(token), Body.Json(new { message = "new token" })), 200);
         Error(await Api.PostAsync("/message", acc.App.Header, Body.Json(new { message = "old token" })), 401, "you need to provide a valid access token or user credentials to access this api");
     }
 

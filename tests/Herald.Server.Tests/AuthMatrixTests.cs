@@ -79,16 +79,16 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fx) : IClassFixture<AuthMa
         { "DELETE", "/user/999999" },
     };
 
-    private Auth[] InvalidCredentials() =>
+    private Credential[] InvalidCredentials() =>
     [
-        Auth.None,
-        Auth.Query("Cdoesnotexist00"),
-        Auth.Header("Cdoesnotexist00"),
-        Auth.Bearer("Cdoesnotexist00"),
-        Auth.Basic(fx.A.User.Name, "wrong-password"),
-        Auth.Basic("nosuchuser", "whatever"),
-        Auth.Query(string.Empty),
-        Auth.Cookie("Cdoesnotexist00"),
+        Credential.None,
+        Credential.Query("Cdoesnotexist00"),
+        Credential.Header("Cdoesnotexist00"),
+        Credential.Bearer("Cdoesnotexist00"),
+        Credential.Basic(fx.A.User.Name, "wrong-password"),
+        Credential.Basic("nosuchuser", "whatever"),
+        Credential.Query(string.Empty),
+        Credential.Cookie("Cdoesnotexist00"),
     ];
 
     [Theory]
@@ -107,7 +107,7 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fx) : IClassFixture<AuthMa
     public async Task ClientRoute_ApplicationToken_Returns401(string method, string path)
     {
         // An application token is the wrong credential type for client routes: 401, not 403.
-        foreach (var auth in new[] { Auth.Query(fx.A.App.Token), fx.A.App.Header, Auth.Bearer(fx.A.App.Token) })
+        foreach (var auth in new[] { Credential.Query(fx.A.App.Token), fx.A.App.Header, Credential.Bearer(fx.A.App.Token) })
         {
             Error(await Api.SendAsync(new HttpMethod(method), path, auth, Body.Json(new { name = "x" })), 401, Unauthorized);
         }
@@ -118,7 +118,7 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fx) : IClassFixture<AuthMa
     public async Task AdminRoute_NonAdminCredentials_Returns403(string method, string path)
     {
         // Valid non-admin credentials (basic, client token, cookie) on admin routes: 403.
-        foreach (var auth in new[] { fx.A.User.Basic, fx.A.Auth, Auth.Query(fx.A.Client.Token), Auth.Cookie(fx.CookieA) })
+        foreach (var auth in new[] { fx.A.User.Basic, fx.A.Auth, Credential.Query(fx.A.Client.Token), Credential.Cookie(fx.CookieA) })
         {
             Error(await Api.SendAsync(new HttpMethod(method), path, auth, Body.Json(new { name = "x", admin = true })), 403, NotAllowed);
         }
@@ -136,12 +136,12 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fx) : IClassFixture<AuthMa
 
     public static TheoryData<string> TokenTransports => new() { "query", "header", "Bearer", "bearer", "BEARER", "cookie" };
 
-    private static Auth Transport(string kind, string token) => kind switch
+    private static Credential Transport(string kind, string token) => kind switch
     {
-        "query" => Auth.Query(token),
-        "header" => Auth.Header(token),
-        "cookie" => Auth.Cookie(token),
-        _ => Auth.Bearer(token, kind),
+        "query" => Credential.Query(token),
+        "header" => Credential.Header(token),
+        "cookie" => Credential.Cookie(token),
+        _ => Credential.Bearer(token, kind),
     };
 
     [Theory]
@@ -178,7 +178,7 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fx) : IClassFixture<AuthMa
     public async Task AdminCredentials_EveryTransport_UseAdminRoutes(string kind)
     {
         // Admin routes accept the admin's basic auth and (2.9 behaviour, no elevation) the admin's client token in any transport.
-        Auth auth;
+        Credential auth;
         if (kind == "basic")
         {
             auth = fx.Admin;
@@ -207,7 +207,7 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fx) : IClassFixture<AuthMa
     public async Task InvalidBasicPlusValidToken_AuthenticatesByToken()
     {
         // Invalid basic credentials are skipped: a valid X-Gotify-Key in the same request still authenticates.
-        var auth = Auth.Combine(Auth.Basic("wrong", "wrong"), fx.A.Auth);
+        var auth = Credential.Combine(Credential.Basic("wrong", "wrong"), fx.A.Auth);
         Assert.Equal(fx.A.User.Id, Ok(await Api.GetAsync("/current/user", auth)).GetProperty("id").GetInt64());
     }
 
@@ -215,13 +215,13 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fx) : IClassFixture<AuthMa
     public async Task TokenSources_QueryBeatsHeader()
     {
         // The first non-empty token source wins: query, then X-Gotify-Key, then Bearer, then cookie.
-        var validQueryWrongHeader = Auth.Combine(Auth.Query(fx.A.Client.Token), Auth.Header("Cwrongwrongwron"));
+        var validQueryWrongHeader = Credential.Combine(Credential.Query(fx.A.Client.Token), Credential.Header("Cwrongwrongwron"));
         Status(await Api.GetAsync("/current/user", validQueryWrongHeader), 200);
-        var wrongQueryValidHeader = Auth.Combine(Auth.Query("Cwrongwrongwron"), fx.A.Auth);
+        var wrongQueryValidHeader = Credential.Combine(Credential.Query("Cwrongwrongwron"), fx.A.Auth);
         Error(await Api.GetAsync("/current/user", wrongQueryValidHeader), 401, Unauthorized);
-        var wrongHeaderValidBearer = Auth.Combine(Auth.Header("Cwrongwrongwron"), Auth.Bearer(fx.A.Client.Token));
+        var wrongHeaderValidBearer = Credential.Combine(Credential.Header("Cwrongwrongwron"), Credential.Bearer(fx.A.Client.Token));
         Error(await Api.GetAsync("/current/user", wrongHeaderValidBearer), 401, Unauthorized);
-        var validBearerWrongCookie = Auth.Combine(Auth.Bearer(fx.A.Client.Token), Auth.Cookie("Cwrongwrongwron"));
+        var validBearerWrongCookie = Credential.Combine(Credential.Bearer(fx.A.Client.Token), Credential.Cookie("Cwrongwrongwron"));
         Status(await Api.GetAsync("/current/user", validBearerWrongCookie), 200);
     }
 
@@ -229,7 +229,7 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fx) : IClassFixture<AuthMa
     public async Task OtherAuthorizationScheme_NotATokenSource()
     {
         // Only the Bearer scheme carries a token; "Token <t>" is ignored.
-        Error(await Api.GetAsync("/current/user", Auth.Bearer(fx.A.Client.Token, "Token")), 401, Unauthorized);
+        Error(await Api.GetAsync("/current/user", Credential.Bearer(fx.A.Client.Token, "Token")), 401, Unauthorized);
     }
 
     [Fact]
@@ -288,7 +288,7 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fx) : IClassFixture<AuthMa
         // /current/user reflects the credential's owner, never someone else.
         Assert.Equal(fx.A.User.Id, Ok(await Api.GetAsync("/current/user", fx.A.Auth)).GetProperty("id").GetInt64());
         Assert.Equal(fx.B.User.Id, Ok(await Api.GetAsync("/current/user", fx.B.Auth)).GetProperty("id").GetInt64());
-        Assert.Equal(fx.A.User.Id, Ok(await Api.GetAsync("/current/user", Auth.Cookie(fx.CookieA))).GetProperty("id").GetInt64());
+        Assert.Equal(fx.A.User.Id, Ok(await Api.GetAsync("/current/user", Credential.Cookie(fx.CookieA))).GetProperty("id").GetInt64());
     }
 
     [Fact]

@@ -249,9 +249,9 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
     public async Task MalformedToken_Returns401NeverServerError(string token)
     {
         // Garbage tokens (including unparsable gtfy forms) are simply not credentials: 401 on client and app routes.
-        Error(await Api.GetAsync("/current/user", Auth.Header(token)), 401);
-        Error(await Api.GetAsync("/message", Auth.Query(token)), 401);
-        Error(await Api.PostAsync("/message", Auth.Bearer(token), Body.Json(new { message = "x" })), 401);
+        Error(await Api.GetAsync("/current/user", Credential.Header(token)), 401);
+        Error(await Api.GetAsync("/message", Credential.Query(token)), 401);
+        Error(await Api.PostAsync("/message", Credential.Bearer(token), Body.Json(new { message = "x" })), 401);
     }
 
     [Fact]
@@ -261,7 +261,7 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
         var (_, stored) = GotifyDbBuilder.EnhancedToken('c');
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var token = $"{stored}.{ts}.{GotifyDbBuilder.Base64Url(new byte[64])}";
-        Error(await Api.GetAsync("/current/user", Auth.Header(token)), 401);
+        Error(await Api.GetAsync("/current/user", Credential.Header(token)), 401);
     }
 
     [Fact]

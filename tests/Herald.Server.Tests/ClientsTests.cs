@@ -116,7 +116,7 @@ public sealed partial class ClientsTests(ServerFixture fx) : IClassFixture<Serve
         HasShape(updated, Shape.Client);
         Assert.Equal("new", updated.GetProperty("name").GetString());
         Assert.Equal(600, updated.GetProperty("expiresAfterInactivitySeconds").GetInt64());
-        Status(await Api.GetAsync("/current/user", Auth.Header(created.GetProperty("token").GetString()!)), 200);
+        Status(await Api.GetAsync("/current/user", Credential.Header(created.GetProperty("token").GetString()!)), 200);
     }
 
     [Fact]
@@ -241,7 +241,7 @@ public sealed partial class ClientsTests(ServerFixture fx) : IClassFixture<Serve
         var client = Ok(await Api.PostAsync("/client", user.Basic, Body.Json(new { name = "short", expiresAfterInactivitySeconds = 1 })));
         var token = client.GetProperty("token").GetString()!;
         await Task.Delay(TimeSpan.FromSeconds(2.5));
-        Error(await Api.GetAsync("/current/user", Auth.Header(token)), 401, Unauthorized);
+        Error(await Api.GetAsync("/current/user", Credential.Header(token)), 401, Unauthorized);
         Assert.Null(Ok(await Api.GetAsync("/client", user.Basic)).ById(client.GetProperty("id").GetInt64()));
     }
 

@@ -19,7 +19,7 @@ public sealed class ConfigTests
         ["GOTIFY_PASSSTRENGTH"] = "4",
     };
 
-    private static async Task<int> StatusAsync(HeraldClient api, string path, Auth auth) => (await api.GetAsync(path, auth)).StatusCode;
+    private static async Task<int> StatusAsync(HeraldClient api, string path, Credential auth) => (await api.GetAsync(path, auth)).StatusCode;
 
     [Fact]
     public async Task Yaml_ConfigYmlInWorkingDirectory_Applied()
@@ -41,8 +41,8 @@ public sealed class ConfigTests
             """);
         await using var server = await HeraldProcess.StartAsync(new HeraldStartInfo { WorkDir = dir.Path, Port = port, DefaultEnv = false });
         using var api = new HeraldClient(server.BaseUrl);
-        Assert.Equal(200, await StatusAsync(api, "/current/user", Auth.Basic("yamladmin", "yamlpass")));
-        Assert.Equal(401, await StatusAsync(api, "/current/user", Auth.Basic("admin", "admin")));
+        Assert.Equal(200, await StatusAsync(api, "/current/user", Credential.Basic("yamladmin", "yamlpass")));
+        Assert.Equal(401, await StatusAsync(api, "/current/user", Credential.Basic("admin", "admin")));
         Assert.True(Ok(await api.GetAsync("/gotifyinfo")).GetProperty("register").GetBoolean());
         Assert.Equal("yaml value", (await api.GetAsync("/version")).Header("X-From-Yaml"));
         Assert.True(File.Exists(Path.Combine(dir.Path, "data", "gotify.db")), "the default database is data/gotify.db relative to the working directory");
@@ -69,8 +69,8 @@ public sealed class ConfigTests
         env["GOTIFY_REGISTRATION"] = "true";
         await using var server = await HeraldProcess.StartAsync(new HeraldStartInfo { WorkDir = dir.Path, Port = envPort, DefaultEnv = false, Env = env });
         using var api = new HeraldClient(server.BaseUrl);
-        Assert.Equal(200, await StatusAsync(api, "/current/user", Auth.Basic("envadmin", "yamlpass")));
-        Assert.Equal(401, await StatusAsync(api, "/current/user", Auth.Basic("yamladmin", "yamlpass")));
+        Assert.Equal(200, await StatusAsync(api, "/current/user", Credential.Basic("envadmin", "yamlpass")));
+        Assert.Equal(401, await StatusAsync(api, "/current/user", Credential.Basic("yamladmin", "yamlpass")));
         Assert.True(Ok(await api.GetAsync("/gotifyinfo")).GetProperty("register").GetBoolean());
     }
 
@@ -89,7 +89,7 @@ public sealed class ConfigTests
             """);
         await using var server = await HeraldProcess.StartAsync(new HeraldStartInfo { WorkDir = dir.Path, Port = port, DefaultEnv = false, Env = Minimal(port) });
         using var api = new HeraldClient(server.BaseUrl);
-        Assert.Equal(200, await StatusAsync(api, "/current/user", Auth.Basic("fileadmin", "file pass")));
+        Assert.Equal(200, await StatusAsync(api, "/current/user", Credential.Basic("fileadmin", "file pass")));
         Assert.True(Ok(await api.GetAsync("/gotifyinfo")).GetProperty("register").GetBoolean());
         Assert.Equal("file value", (await api.GetAsync("/version")).Header("X-From-File"));
     }
@@ -105,8 +105,8 @@ public sealed class ConfigTests
         env["GOTIFY_DEFAULTUSER_NAME"] = "envadmin";
         await using var server = await HeraldProcess.StartAsync(new HeraldStartInfo { WorkDir = dir.Path, Port = port, DefaultEnv = false, Env = env });
         using var api = new HeraldClient(server.BaseUrl);
-        Assert.Equal(200, await StatusAsync(api, "/current/user", Auth.Basic("envadmin", "filepass")));
-        Assert.Equal(401, await StatusAsync(api, "/current/user", Auth.Basic("fileadmin", "filepass")));
+        Assert.Equal(200, await StatusAsync(api, "/current/user", Credential.Basic("envadmin", "filepass")));
+        Assert.Equal(401, await StatusAsync(api, "/current/user", Credential.Basic("fileadmin", "filepass")));
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class ConfigTests
         await File.WriteAllTextAsync(dir.File("gotify-server.env"), "GOTIFY_DEFAULTUSER_NAME=fileadmin\nGOTIFY_REGISTRATION=true\n");
         await using var server = await HeraldProcess.StartAsync(new HeraldStartInfo { WorkDir = dir.Path, Port = port, DefaultEnv = false, Env = Minimal(port) });
         using var api = new HeraldClient(server.BaseUrl);
-        Assert.Equal(200, await StatusAsync(api, "/current/user", Auth.Basic("fileadmin", "yamlpass")));
+        Assert.Equal(200, await StatusAsync(api, "/current/user", Credential.Basic("fileadmin", "yamlpass")));
         Assert.True(Ok(await api.GetAsync("/gotifyinfo")).GetProperty("register").GetBoolean());
     }
 
@@ -138,7 +138,7 @@ public sealed class ConfigTests
         var env = new Dictionary<string, string?> { ["GOTIFY_SERVER_LISTENADDR"] = "127.0.0.1", ["GOTIFY_SERVER_PORT"] = P(port) };
         await using var server = await HeraldProcess.StartAsync(new HeraldStartInfo { WorkDir = dir.Path, Port = port, DefaultEnv = false, Env = env });
         using var api = new HeraldClient(server.BaseUrl);
-        Assert.Equal(200, await StatusAsync(api, "/current/user", Auth.Basic("admin", "admin")));
+        Assert.Equal(200, await StatusAsync(api, "/current/user", Credential.Basic("admin", "admin")));
         Assert.False(Ok(await api.GetAsync("/gotifyinfo")).GetProperty("register").GetBoolean());
     }
 
@@ -156,8 +156,8 @@ public sealed class ConfigTests
         env["GOTIFY_CONFIG_FILE"] = custom;
         await using var server = await HeraldProcess.StartAsync(new HeraldStartInfo { WorkDir = dir.Path, Port = port, DefaultEnv = false, Env = env });
         using var api = new HeraldClient(server.BaseUrl);
-        Assert.Equal(200, await StatusAsync(api, "/current/user", Auth.Basic("customadmin", "custompass")));
-        Assert.Equal(401, await StatusAsync(api, "/current/user", Auth.Basic("ignoredadmin", "custompass")));
+        Assert.Equal(200, await StatusAsync(api, "/current/user", Credential.Basic("customadmin", "custompass")));
+        Assert.Equal(401, await StatusAsync(api, "/current/user", Credential.Basic("ignoredadmin", "custompass")));
         Assert.False(Ok(await api.GetAsync("/gotifyinfo")).GetProperty("register").GetBoolean());
     }
 
@@ -178,8 +178,8 @@ public sealed class ConfigTests
         };
         await using var server = await HeraldProcess.StartAsync(dir.Path, env);
         using var api = new HeraldClient(server.BaseUrl);
-        Assert.Equal(200, await StatusAsync(api, "/current/user", Auth.Basic("secretadmin", "from-file-secret")));
-        Assert.Equal(401, await StatusAsync(api, "/current/user", Auth.Basic("secretadmin", "from-file-secret\r\n")));
+        Assert.Equal(200, await StatusAsync(api, "/current/user", Credential.Basic("secretadmin", "from-file-secret")));
+        Assert.Equal(401, await StatusAsync(api, "/current/user", Credential.Basic("secretadmin", "from-file-secret\r\n")));
     }
 
     [Fact]

@@ -14,12 +14,12 @@ public sealed class DefaultAdminTests
         var env = new Dictionary<string, string?> { ["GOTIFY_DEFAULTUSER_NAME"] = "boss", ["GOTIFY_DEFAULTUSER_PASS"] = "boss-pass" };
         await using var server = await HeraldProcess.StartAsync(dir.Path, env);
         using var api = new HeraldClient(server.BaseUrl);
-        var me = Ok(await api.GetAsync("/current/user", Auth.Basic("boss", "boss-pass")));
+        var me = Ok(await api.GetAsync("/current/user", Credential.Basic("boss", "boss-pass")));
         Assert.Equal("boss", me.GetProperty("name").GetString());
         Assert.True(me.GetProperty("admin").GetBoolean());
-        var users = Ok(await api.GetAsync("/user", Auth.Basic("boss", "boss-pass")));
+        var users = Ok(await api.GetAsync("/user", Credential.Basic("boss", "boss-pass")));
         Assert.Equal(1, users.GetArrayLength());
-        Error(await api.GetAsync("/current/user", Auth.Basic("admin", "admin")), 401, "you need to provide a valid access token or user credentials to access this api");
+        Error(await api.GetAsync("/current/user", Credential.Basic("admin", "admin")), 401, "you need to provide a valid access token or user credentials to access this api");
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class DefaultAdminTests
         using var dir = new TempDir();
         await using var server = await HeraldProcess.StartAsync(dir.Path, new Dictionary<string, string?> { ["GOTIFY_DEFAULTUSER_PASS"] = null });
         using var api = new HeraldClient(server.BaseUrl);
-        var me = Ok(await api.GetAsync("/current/user", Auth.Basic("admin", "admin")));
+        var me = Ok(await api.GetAsync("/current/user", Credential.Basic("admin", "admin")));
         Assert.True(me.GetProperty("admin").GetBoolean());
     }
 
@@ -42,7 +42,7 @@ public sealed class DefaultAdminTests
         await using (var server = await HeraldProcess.StartAsync(dir.Path, first))
         {
             using var api = new HeraldClient(server.BaseUrl);
-            Status(await api.PostAsync("/current/user/password", Auth.Basic("first", "first-pass"), Body.Json(new { pass = "changed-pass" })), 200);
+            Status(await api.PostAsync("/current/user/password", Credential.Basic("first", "first-pass"), Body.Json(new { pass = "changed-pass" })), 200);
             Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromSeconds(20)));
         }
 
@@ -50,10 +50,10 @@ public sealed class DefaultAdminTests
         await using (var server = await HeraldProcess.StartAsync(dir.Path, second))
         {
             using var api = new HeraldClient(server.BaseUrl);
-            Status(await api.GetAsync("/current/user", Auth.Basic("first", "changed-pass")), 200);
-            Status(await api.GetAsync("/current/user", Auth.Basic("first", "first-pass")), 401);
-            Status(await api.GetAsync("/current/user", Auth.Basic("second", "second-pass")), 401);
-            Assert.Equal(1, Ok(await api.GetAsync("/user", Auth.Basic("first", "changed-pass"))).GetArrayLength());
+            Status(await api.GetAsync("/current/user", Credential.Basic("first", "changed-pass")), 200);
+            Status(await api.GetAsync("/current/user", Credential.Basic("first", "first-pass")), 401);
+            Status(await api.GetAsync("/current/user", Credential.Basic("second", "second-pass")), 401);
+            Assert.Equal(1, Ok(await api.GetAsync("/user", Credential.Basic("first", "changed-pass"))).GetArrayLength());
         }
     }
 

@@ -9,7 +9,7 @@ namespace Herald.Server.Tests;
 /// <summary>A 200 from POST /message means committed; shutdown is graceful (behaviour reference §1, requirements).</summary>
 public sealed class DurabilityTests
 {
-    private static readonly Auth Admin = Auth.Basic("admin", HeraldProcess.DefaultAdminPass);
+    private static readonly Credential Admin = Credential.Basic("admin", HeraldProcess.DefaultAdminPass);
 
     [Fact]
     public async Task SigKill_UnderConcurrentLoad_EveryAcknowledgedMessagePersists()

@@ -57,8 +57,8 @@ public sealed class Gotify29DatabaseFixture : IAsyncLifetime
 /// <summary>Herald opens a database made by Gotify 2.9 and serves every user, password, token, application and message (behaviour reference §5).</summary>
 public sealed class Gotify29DatabaseTests(Gotify29DatabaseFixture fx) : IClassFixture<Gotify29DatabaseFixture>
 {
-    private static readonly Auth Bob = Auth.Basic("bob", "bobpw");
-    private static readonly Auth AdminBasic = Auth.Basic("admin", "adminpw");
+    private static readonly Credential Bob = Credential.Basic("bob", "bobpw");
+    private static readonly Credential AdminBasic = Credential.Basic("admin", "adminpw");
 
     [Fact]
     public async Task GotifyDb29_BcryptPasswords_Authenticate()
@@ -68,7 +68,7 @@ public sealed class Gotify29DatabaseTests(Gotify29DatabaseFixture fx) : IClassFi
         Assert.Equal(2, bob.GetProperty("id").GetInt64());
         Assert.False(bob.GetProperty("admin").GetBoolean());
         Assert.True(Ok(await fx.Api.GetAsync("/current/user", AdminBasic)).GetProperty("admin").GetBoolean());
-        Status(await fx.Api.GetAsync("/current/user", Auth.Basic("bob", "wrong")), 401);
+        Status(await fx.Api.GetAsync("/current/user", Credential.Basic("bob", "wrong")), 401);
         var users = Ok(await fx.Api.GetAsync("/user", AdminBasic));
         Assert.Equal(["admin", "bob"], users.EnumerateArray().Select(u => u.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         foreach (var u in users.EnumerateArray())
@@ -143,17 +143,17 @@ public sealed class Gotify29DatabaseTests(Gotify29DatabaseFixture fx) : IClassFi
         HasShape(phone, Shape.Client);
         Assert.Equal("Phone", phone.GetProperty("name").GetString());
         Assert.Equal(Gotify29DatabaseFixture.BobClientToken, phone.GetProperty("token").GetString());
-        var me = Ok(await fx.Api.GetAsync("/current/user", Auth.Header(Gotify29DatabaseFixture.BobClientToken)));
+        var me = Ok(await fx.Api.GetAsync("/current/user", Credential.Header(Gotify29DatabaseFixture.BobClientToken)));
         Assert.Equal(2, me.GetProperty("id").GetInt64());
         Assert.Equal(1, me.GetProperty("clientId").GetInt64());
-        Status(await fx.Api.GetAsync("/user", Auth.Query(Gotify29DatabaseFixture.AdminClientToken)), 200);
+        Status(await fx.Api.GetAsync("/user", Credential.Query(Gotify29DatabaseFixture.AdminClientToken)), 200);
     }
 
     [Fact]
     public async Task GotifyDb29_AppToken_SendsWithIdAboveExisting()
     {
         // Old application tokens send; new ids continue above the highest existing id (6).
-        var sent = Ok(await fx.Api.PostAsync("/message", Auth.Header(Gotify29DatabaseFixture.BobSecondAppToken), Body.Json(new { message = "new after migration" })));
+        var sent = Ok(await fx.Api.PostAsync("/message", Credential.Header(Gotify29DatabaseFixture.BobSecondAppToken), Body.Json(new { message = "new after migration" })));
         Assert.True(sent.GetProperty("id").GetInt64() > 6, sent.ToString());
         Assert.Equal(3, sent.GetProperty("appid").GetInt64());
         Assert.Equal("Second", sent.GetProperty("title").GetString());
@@ -189,7 +189,7 @@ public sealed class GotifyDatabaseMigrationTests
 
         await using var server = await HeraldProcess.StartAsync(dir.Path);
         using var api = new HeraldClient(server.BaseUrl);
-        var client = Auth.Header("Coldclient0001.");
+        var client = Credential.Header("Coldclient0001.");
         var apps = Ok(await api.GetAsync("/application", client));
         Assert.Equal(["One", "Two"], apps.EnumerateArray().Select(a => a.GetProperty("name").GetString()));
         Assert.Equal(["a0", "a1"], apps.EnumerateArray().Select(a => a.GetProperty("sortKey").GetString()));
@@ -203,8 +203,8 @@ public sealed class GotifyDatabaseMigrationTests
         var message = Ok(await api.GetAsync("/message", client)).GetProperty("messages")[0];
         Assert.Equal("old message", message.GetProperty("message").GetString());
         Near(new DateTimeOffset(2019, 3, 1, 11, 0, 0, TimeSpan.Zero), Timestamp(message.GetProperty("date")), TimeSpan.FromMilliseconds(1));
-        Status(await api.GetAsync("/current/user", Auth.Basic("admin", "old-admin")), 200);
-        var sent = Ok(await api.PostAsync("/message", Auth.Header("Aoldapp0000001."), Body.Json(new { message = "new" })));
+        Status(await api.GetAsync("/current/user", Credential.Basic("admin", "old-admin")), 200);
+        var sent = Ok(await api.PostAsync("/message", Credential.Header("Aoldapp0000001."), Body.Json(new { message = "new" })));
         Assert.Equal(0, sent.GetProperty("priority").GetInt32());
         Assert.True(sent.GetProperty("id").GetInt64() > 1);
     }
@@ -237,20 +237,20 @@ public sealed class GotifyDatabaseMigrationTests
         await using var server = await HeraldProcess.StartAsync(dir.Path);
         using var api = new HeraldClient(server.BaseUrl);
 
-        var sent = Ok(await api.PostAsync("/message", Auth.Header(v3.AppPrivate), Body.Json(new { message = "signed in with gtfya" })));
+        var sent = Ok(await api.PostAsync("/message", Credential.Header(v3.AppPrivate), Body.Json(new { message = "signed in with gtfya" })));
         Assert.Equal(1, sent.GetProperty("appid").GetInt64());
         Assert.Equal(3, sent.GetProperty("priority").GetInt32());
         Assert.True(sent.GetProperty("id").GetInt64() > 10);
 
-        foreach (var auth in new[] { Auth.Query(v3.ClientPrivate), Auth.Header(v3.ClientPrivate), Auth.Bearer(v3.ClientPrivate) })
+        foreach (var auth in new[] { Credential.Query(v3.ClientPrivate), Credential.Header(v3.ClientPrivate), Credential.Bearer(v3.ClientPrivate) })
         {
             var me = Ok(await api.GetAsync("/current/user", auth));
             Assert.Equal(2, me.GetProperty("id").GetInt64());
             Assert.Equal(1, me.GetProperty("clientId").GetInt64());
         }
 
-        await using var stream = await StreamClient.ConnectAsync(server.BaseUrl, Auth.Query(v3.ClientPrivate));
-        var pushed = Ok(await api.PostAsync("/message", Auth.Query(v3.AppPrivate), Body.Json(new { message = "to the stream" })));
+        await using var stream = await StreamClient.ConnectAsync(server.BaseUrl, Credential.Query(v3.ClientPrivate));
+        var pushed = Ok(await api.PostAsync("/message", Credential.Query(v3.AppPrivate), Body.Json(new { message = "to the stream" })));
         Assert.Equal(pushed.GetProperty("id").GetInt64(), (await stream.ReceiveJsonAsync()).GetProperty("id").GetInt64());
     }
 
@@ -263,11 +263,11 @@ public sealed class GotifyDatabaseMigrationTests
         await using var server = await HeraldProcess.StartAsync(dir.Path);
         using var api = new HeraldClient(server.BaseUrl);
         const string unauthorized = "you need to provide a valid access token or user credentials to access this api";
-        Status(await api.PostAsync("/message", Auth.Header(v3.AppStored), Body.Json(new { message = "x" })), 401);
-        Status(await api.GetAsync("/current/user", Auth.Header(v3.ClientStored)), 401);
-        Error(await api.GetAsync("/current/user", Auth.Header("gtfyc." + v3.AppPrivate["gtfya.".Length..])), 401, unauthorized);
-        Error(await api.PostAsync("/message", Auth.Header("gtfya." + v3.ClientPrivate["gtfyc.".Length..]), Body.Json(new { message = "x" })), 401, unauthorized);
-        Error(await api.GetAsync("/current/user", Auth.Header(v3.ExpiredClientPrivate)), 401, unauthorized);
+        Status(await api.PostAsync("/message", Credential.Header(v3.AppStored), Body.Json(new { message = "x" })), 401);
+        Status(await api.GetAsync("/current/user", Credential.Header(v3.ClientStored)), 401);
+        Error(await api.GetAsync("/current/user", Credential.Header("gtfyc." + v3.AppPrivate["gtfya.".Length..])), 401, unauthorized);
+        Error(await api.PostAsync("/message", Credential.Header("gtfya." + v3.ClientPrivate["gtfyc.".Length..]), Body.Json(new { message = "x" })), 401, unauthorized);
+        Error(await api.GetAsync("/current/user", Credential.Header(v3.ExpiredClientPrivate)), 401, unauthorized);
     }
 
     [Fact]
@@ -278,14 +278,14 @@ public sealed class GotifyDatabaseMigrationTests
         await CreateV3Async(dir.File("gotify.db"));
         await using var server = await HeraldProcess.StartAsync(dir.Path);
         using var api = new HeraldClient(server.BaseUrl);
-        var carol = Auth.Basic("carol", "carolpw");
+        var carol = Credential.Basic("carol", "carolpw");
 
         var me = Ok(await api.GetAsync("/current/user", carol));
         Near(new DateTimeOffset(2025, 2, 3, 4, 5, 6, 789, TimeSpan.Zero), Timestamp(me.GetProperty("createdAt")), TimeSpan.FromMilliseconds(1));
-        Status(await api.GetAsync("/user", Auth.Basic("admin", "v3admin")), 200);
+        Status(await api.GetAsync("/user", Credential.Basic("admin", "v3admin")), 200);
 
-        Status(await api.PostAsync("/message", Auth.Header("Acarollegacy.01"), Body.Json(new { message = "legacy app" })), 200);
-        Status(await api.GetAsync("/message", Auth.Header("Ccarollegacy.01")), 200);
+        Status(await api.PostAsync("/message", Credential.Header("Acarollegacy.01"), Body.Json(new { message = "legacy app" })), 200);
+        Status(await api.GetAsync("/message", Credential.Header("Ccarollegacy.01")), 200);
 
         var clients = Ok(await api.GetAsync("/client", carol));
         Assert.Null(clients.ById(2));

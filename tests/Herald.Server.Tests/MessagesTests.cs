@@ -140,7 +140,7 @@ public sealed class MessagesTests(ServerFixture fx) : IClassFixture<ServerFixtur
     {
         // Multipart bodies bind (curl -F title=... -F message=... -F priority=5).
         var acc = await fx.NewAccountAsync();
-        var sent = Ok(await Api.PostAsync("/message", Auth.Query(acc.App.Token), Body.Multipart([("title", "my title"), ("message", "my message"), ("priority", "5")])));
+        var sent = Ok(await Api.PostAsync("/message", Credential.Query(acc.App.Token), Body.Multipart([("title", "my title"), ("message", "my message"), ("priority", "5")])));
         Assert.Equal("my message", sent.GetProperty("message").GetString());
         Assert.Equal("my title", sent.GetProperty("title").GetString());
         Assert.Equal(5, sent.GetProperty("priority").GetInt32());

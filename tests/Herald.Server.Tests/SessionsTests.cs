@@ -14,7 +14,7 @@ public sealed class SessionsTests(ServerFixture fx) : IClassFixture<ServerFixtur
 
     private sealed record Session(TestUser User, string Token, long ClientId, ApiResponse Response)
     {
-        public Auth Cookie => Auth.Cookie(Token);
+        public Credential Cookie => Credential.Cookie(Token);
     }
 
     private async Task<Session> LoginAsync(TestUser? user = null, string clientName = "Firefox 128")
@@ -96,7 +96,7 @@ public sealed class SessionsTests(ServerFixture fx) : IClassFixture<ServerFixtur
     public async Task Login_NoBasicAuth_Returns401()
     {
         // Login needs basic auth.
-        Error(await Api.PostAsync("/auth/local/login", Auth.None, Body.Form(("name", "x"))), 401, "basic auth required");
+        Error(await Api.PostAsync("/auth/local/login", Credential.None, Body.Form(("name", "x"))), 401, "basic auth required");
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class SessionsTests(ServerFixture fx) : IClassFixture<ServerFixtur
     {
         // Wrong credentials give "invalid credentials" and no session.
         var user = await fx.NewUserAsync();
-        var response = await Api.PostAsync("/auth/local/login", Auth.Basic(user.Name, "wrong"), Body.Form(("name", "x")));
+        var response = await Api.PostAsync("/auth/local/login", Credential.Basic(user.Name, "wrong"), Body.Form(("name", "x")));
         Error(response, 401, "invalid credentials");
         Assert.True(FindCookie(response) is null || CookieValue(FindCookie(response)!).Length == 0, "no session cookie may be set on failure");
         Assert.Equal(0, Ok(await Api.GetAsync("/client", user.Basic)).GetArrayLength());
@@ -135,7 +135,7 @@ public sealed class SessionsTests(ServerFixture fx) : IClassFixture<ServerFixtur
     public async Task Cookie_UnknownValue_Returns401()
     {
         // A made-up cookie authenticates nothing.
-        Error(await Api.GetAsync("/current/user", Auth.Cookie("Cnotavalidtoken")), 401, Unauthorized);
+        Error(await Api.GetAsync("/current/user", Credential.Cookie("Cnotavalidtoken")), 401, Unauthorized);
     }
 
     [Fact]
@@ -249,7 +249,7 @@ public sealed class SessionsTests(ServerFixture fx) : IClassFixture<ServerFixtur
     public async Task Logout_NoCredentials_ErrorNotServerError()
     {
         // Logout without any credential is an error in the Gotify format, never a 5xx or a success.
-        var response = await Api.PostAsync("/auth/logout", Auth.None);
+        var response = await Api.PostAsync("/auth/logout", Credential.None);
         ClientError(response, 400, 401);
     }
 

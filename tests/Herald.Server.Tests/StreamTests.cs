@@ -28,7 +28,7 @@ public sealed class StreamTests(StreamFixture fx) : IClassFixture<StreamFixture>
     {
         // Each new message arrives as one text frame holding exactly the Message JSON of the REST response.
         var acc = await fx.NewAccountAsync();
-        await using var stream = await StreamClient.ConnectAsync(Base, Auth.Query(acc.Client.Token));
+        await using var stream = await StreamClient.ConnectAsync(Base, Credential.Query(acc.Client.Token));
         var sent = Ok(await Api.PostAsync("/message", acc.App.Header, Body.RawJson("{\"message\":\"live\",\"title\":\"t\",\"priority\":3,\"extras\":{\"a::b\":{\"c\":1}}}")));
         var frame = await stream.ReceiveJsonAsync();
         HasShape(frame, Shape.Message);
@@ -43,17 +43,17 @@ public sealed class StreamTests(StreamFixture fx) : IClassFixture<StreamFixture>
     {
         // The stream accepts ?token=, X-Gotify-Key, Authorization: Bearer (any case), basic auth and the session cookie.
         var acc = await fx.NewAccountAsync();
-        Auth auth;
+        Credential auth;
         switch (kind)
         {
-            case "query": auth = Auth.Query(acc.Client.Token); break;
+            case "query": auth = Credential.Query(acc.Client.Token); break;
             case "header": auth = acc.Auth; break;
             case "basic": auth = acc.User.Basic; break;
             case "cookie":
                 var login = Status(await Api.PostAsync("/auth/local/login", acc.User.Basic, Body.Form(("name", "ws"))), 200);
-                auth = Auth.Cookie(login.SetCookies.First(c => c.StartsWith("gotify-client-token=", StringComparison.Ordinal)).Split(';')[0]["gotify-client-token=".Length..]);
+                auth = Credential.Cookie(login.SetCookies.First(c => c.StartsWith("gotify-client-token=", StringComparison.Ordinal)).Split(';')[0]["gotify-client-token=".Length..]);
                 break;
-            default: auth = Auth.Bearer(acc.Client.Token, kind); break;
+            default: auth = Credential.Bearer(acc.Client.Token, kind); break;
         }
 
         await using var stream = await StreamClient.ConnectAsync(Base, auth);
@@ -67,10 +67,10 @@ public sealed class StreamTests(StreamFixture fx) : IClassFixture<StreamFixture>
     {
         // Authentication happens before the upgrade: no, wrong or application credentials get 401 and no websocket.
         var acc = await fx.NewAccountAsync();
-        Assert.Equal(401, await StreamClient.UpgradeStatusAsync(Base, Auth.None));
-        Assert.Equal(401, await StreamClient.UpgradeStatusAsync(Base, Auth.Query("Cdoesnotexist00")));
-        Assert.Equal(401, await StreamClient.UpgradeStatusAsync(Base, Auth.Basic(acc.User.Name, "wrong")));
-        Assert.Equal(401, await StreamClient.UpgradeStatusAsync(Base, Auth.Query(acc.App.Token)));
+        Assert.Equal(401, await StreamClient.UpgradeStatusAsync(Base, Credential.None));
+        Assert.Equal(401, await StreamClient.UpgradeStatusAsync(Base, Credential.Query("Cdoesnotexist00")));
+        Assert.Equal(401, await StreamClient.UpgradeStatusAsync(Base, Credential.Basic(acc.User.Name, "wrong")));
+        Assert.Equal(401, await StreamClient.UpgradeStatusAsync(Base, Credential.Query(acc.App.Token)));
         Assert.Equal(401, await StreamClient.UpgradeStatusAsync(Base, acc.App.Header));
     }
 
@@ -217,7 +217,7 @@ public sealed class StreamTests(StreamFixture fx) : IClassFixture<StreamFixture>
         var acc = await fx.NewAccountAsync();
         var doomed = await Api.NewClientAsync(acc.User.Basic);
         await using var d1 = await StreamClient.ConnectAsync(Base, doomed.Header);
-        await using var d2 = await StreamClient.ConnectAsync(Base, Auth.Query(doomed.Token));
+        await using var d2 = await StreamClient.ConnectAsync(Base, Credential.Query(doomed.Token));
         await using var survivor = await StreamClient.ConnectAsync(Base, acc.Auth);
         Status(await Api.DeleteAsync($"/client/{doomed.Id}", acc.Auth), 200);
         Assert.True(await d1.WaitForCloseAsync(CloseWait), "stream 1 of the deleted client is still open");
@@ -248,7 +248,7 @@ public sealed class StreamTests(StreamFixture fx) : IClassFixture<StreamFixture>
         // Logging out deletes the session client and so closes its streams.
         var user = await fx.NewUserAsync();
         var login = Status(await Api.PostAsync("/auth/local/login", user.Basic, Body.Form(("name", "tab"))), 200);
-        var cookie = Auth.Cookie(login.SetCookies.First(c => c.StartsWith("gotify-client-token=", StringComparison.Ordinal)).Split(';')[0]["gotify-client-token=".Length..]);
+        var cookie = Credential.Cookie(login.SetCookies.First(c => c.StartsWith("gotify-client-token=", StringComparison.Ordinal)).Split(';')[0]["gotify-client-token=".Length..]);
         await using var stream = await StreamClient.ConnectAsync(Base, cookie);
         Status(await Api.PostAsync("/auth/logout", cookie), 200);
         Assert.True(await stream.WaitForCloseAsync(CloseWait), "the session's stream is still open after logout");

@@ -40,7 +40,7 @@ public sealed partial class UsersTests(ServerFixture fx) : IClassFixture<ServerF
         Assert.Equal(name, user.GetProperty("name").GetString());
         Assert.False(user.GetProperty("admin").GetBoolean());
         Near(before, Timestamp(user.GetProperty("createdAt")), TimeSpan.FromSeconds(30));
-        Status(await Api.GetAsync("/current/user", Auth.Basic(name, "secret")), 200);
+        Status(await Api.GetAsync("/current/user", Credential.Basic(name, "secret")), 200);
     }
 
     [Fact]
@@ -93,8 +93,8 @@ public sealed partial class UsersTests(ServerFixture fx) : IClassFixture<ServerF
     {
         // Without registration an anonymous request cannot create users.
         var name = Scenario.UniqueName("anon");
-        Error(await Api.PostAsync("/user", Auth.None, Body.Json(new { name, pass = "p", admin = false })), 401, NotAllowed);
-        Error(await Api.GetAsync("/current/user", Auth.Basic(name, "p")), 401, Unauthorized);
+        Error(await Api.PostAsync("/user", Credential.None, Body.Json(new { name, pass = "p", admin = false })), 401, NotAllowed);
+        Error(await Api.GetAsync("/current/user", Credential.Basic(name, "p")), 401, Unauthorized);
     }
 
     [Fact]
@@ -165,8 +165,8 @@ public sealed partial class UsersTests(ServerFixture fx) : IClassFixture<ServerF
         HasShape(json, Shape.User);
         Assert.Equal(newName, json.GetProperty("name").GetString());
         Assert.True(json.GetProperty("admin").GetBoolean());
-        Status(await Api.GetAsync("/user", Auth.Basic(newName, "newpass")), 200);
-        Error(await Api.GetAsync("/current/user", Auth.Basic(newName, user.Pass)), 401, Unauthorized);
+        Status(await Api.GetAsync("/user", Credential.Basic(newName, "newpass")), 200);
+        Error(await Api.GetAsync("/current/user", Credential.Basic(newName, user.Pass)), 401, Unauthorized);
         Error(await Api.GetAsync("/current/user", user.Basic), 401, Unauthorized);
     }
 
@@ -239,7 +239,7 @@ public sealed partial class UsersTests(ServerFixture fx) : IClassFixture<ServerF
         var user = await fx.NewUserAsync();
         var client = await Api.NewClientAsync(user.Basic);
         Status(await Api.PostAsync("/current/user/password", client.Header, Body.Json(new { pass = "changed" })), 200);
-        Status(await Api.GetAsync("/current/user", Auth.Basic(user.Name, "changed")), 200);
+        Status(await Api.GetAsync("/current/user", Credential.Basic(user.Name, "changed")), 200);
         Error(await Api.GetAsync("/current/user", user.Basic), 401, Unauthorized);
         Status(await Api.GetAsync("/current/user", client.Header), 200);
     }
@@ -250,7 +250,7 @@ public sealed partial class UsersTests(ServerFixture fx) : IClassFixture<ServerF
         // Basic auth may change its own password.
         var user = await fx.NewUserAsync();
         Status(await Api.PostAsync("/current/user/password", user.Basic, Body.Json(new { pass = "changed2" })), 200);
-        Status(await Api.GetAsync("/current/user", Auth.Basic(user.Name, "changed2")), 200);
+        Status(await Api.GetAsync("/current/user", Credential.Basic(user.Name, "changed2")), 200);
     }
 
     [Theory]
@@ -323,9 +323,9 @@ public sealed class RegistrationTests(RegistrationFixture fx) : IClassFixture<Re
     {
         // With registration on, anyone may create a non-admin user.
         var name = Scenario.UniqueName("self");
-        var json = Ok(await fx.Api.PostAsync("/user", Auth.None, Body.Json(new { name, pass = "pw", admin = false })));
+        var json = Ok(await fx.Api.PostAsync("/user", Credential.None, Body.Json(new { name, pass = "pw", admin = false })));
         Assert.False(json.GetProperty("admin").GetBoolean());
-        Status(await fx.Api.GetAsync("/current/user", Auth.Basic(name, "pw")), 200);
+        Status(await fx.Api.GetAsync("/current/user", Credential.Basic(name, "pw")), 200);
     }
 
     [Fact]
@@ -333,8 +333,8 @@ public sealed class RegistrationTests(RegistrationFixture fx) : IClassFixture<Re
     {
         // Registration never creates admins: anonymous admin:true is 401 and nothing is created.
         var name = Scenario.UniqueName("sneaky");
-        Error(await fx.Api.PostAsync("/user", Auth.None, Body.Json(new { name, pass = "pw", admin = true })), 401, "you are not allowed to create an admin user");
-        Error(await fx.Api.GetAsync("/current/user", Auth.Basic(name, "pw")), 401, "you need to provide a valid access token or user credentials to access this api");
+        Error(await fx.Api.PostAsync("/user", Credential.None, Body.Json(new { name, pass = "pw", admin = true })), 401, "you are not allowed to create an admin user");
+        Error(await fx.Api.GetAsync("/current/user", Credential.Basic(name, "pw")), 401, "you need to provide a valid access token or user credentials to access this api");
     }
 
     [Fact]

@@ -6,9 +6,9 @@ using System.Text.Json;
 namespace Herald.Server.Tests.Infrastructure;
 
 /// <summary>One way of presenting a credential; applies to HTTP requests and websocket upgrades alike.</summary>
-public sealed class Auth
+public sealed class Credential
 {
-    private Auth(string name, string? queryToken, IReadOnlyList<KeyValuePair<string, string>> headers)
+    private Credential(string name, string? queryToken, IReadOnlyList<KeyValuePair<string, string>> headers)
     {
         Name = name;
         QueryToken = queryToken;
@@ -24,25 +24,25 @@ public sealed class Auth
     /// <summary>Request headers carrying the credential.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
 
-    public static Auth None { get; } = new("none", null, []);
+    public static Credential None { get; } = new("none", null, []);
 
-    public static Auth Query(string token) => new("query", token, []);
+    public static Credential Query(string token) => new("query", token, []);
 
-    public static Auth Header(string token) => new("X-Gotify-Key", null, [new("X-Gotify-Key", token)]);
+    public static Credential Header(string token) => new("X-Gotify-Key", null, [new("X-Gotify-Key", token)]);
 
-    public static Auth Bearer(string token, string scheme = "Bearer") => new(scheme, null, [new("Authorization", scheme + " " + token)]);
+    public static Credential Bearer(string token, string scheme = "Bearer") => new(scheme, null, [new("Authorization", scheme + " " + token)]);
 
-    public static Auth Basic(string user, string pass) =>
+    public static Credential Basic(string user, string pass) =>
         new("basic", null, [new("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + pass)))]);
 
-    public static Auth Cookie(string token) => new("cookie", null, [new("Cookie", "gotify-client-token=" + token)]);
+    public static Credential Cookie(string token) => new("cookie", null, [new("Cookie", "gotify-client-token=" + token)]);
 
     /// <summary>Several credentials at once (e.g. a wrong basic auth plus a valid token header).</summary>
-    public static Auth Combine(params Auth[] parts) =>
+    public static Credential Combine(params Credential[] parts) =>
         new(string.Join("+", parts.Select(p => p.Name)), parts.Select(p => p.QueryToken).FirstOrDefault(t => t is not null), parts.SelectMany(p => p.Headers).ToList());
 
     /// <summary>This credential plus extra headers (Origin, Sec-Fetch-Site, ...).</summary>
-    public Auth With(string header, string value) => new(Name, QueryToken, Headers.Append(new(header, value)).ToList());
+    public Credential With(string header, string value) => new(Name, QueryToken, Headers.Append(new(header, value)).ToList());
 
     /// <summary>Appends <c>token=</c> to <paramref name="pathAndQuery"/> when this credential uses the query.</summary>
     public string ApplyToPath(string pathAndQuery)
@@ -207,17 +207,17 @@ public sealed class HeraldClient : IDisposable
     /// <summary>The Host header value the client sends (127.0.0.1:port).</summary>
     public string HostAndPort => BaseUrl.Authority;
 
-    public Task<ApiResponse> GetAsync(string path, Auth? auth = null) => SendAsync(HttpMethod.Get, path, auth);
+    public Task<ApiResponse> GetAsync(string path, Credential? auth = null) => SendAsync(HttpMethod.Get, path, auth);
 
-    public Task<ApiResponse> PostAsync(string path, Auth? auth = null, Body? body = null) => SendAsync(HttpMethod.Post, path, auth, body);
+    public Task<ApiResponse> PostAsync(string path, Credential? auth = null, Body? body = null) => SendAsync(HttpMethod.Post, path, auth, body);
 
-    public Task<ApiResponse> PutAsync(string path, Auth? auth = null, Body? body = null) => SendAsync(HttpMethod.Put, path, auth, body);
+    public Task<ApiResponse> PutAsync(string path, Credential? auth = null, Body? body = null) => SendAsync(HttpMethod.Put, path, auth, body);
 
-    public Task<ApiResponse> DeleteAsync(string path, Auth? auth = null, Body? body = null) => SendAsync(HttpMethod.Delete, path, auth, body);
+    public Task<ApiResponse> DeleteAsync(string path, Credential? auth = null, Body? body = null) => SendAsync(HttpMethod.Delete, path, auth, body);
 
-    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, Auth? auth = null, Body? body = null, IEnumerable<KeyValuePair<string, string>>? headers = null)
+    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, Credential? auth = null, Body? body = null, IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
-        auth ??= Auth.None;
+        auth ??= Credential.None;
         var fullPath = auth.ApplyToPath(path);
         using var request = new HttpRequestMessage(method, new Uri(BaseUrl, fullPath));
         foreach (var (name, value) in auth.Headers.Concat(headers ?? []))
@@ -239,7 +239,7 @@ public sealed class HeraldClient : IDisposable
     }
 
     /// <summary>Sends raw bytes with an exact Content-Type (or none) to <paramref name="path"/>.</summary>
-    public async Task<ApiResponse> SendRawAsync(HttpMethod method, string path, Auth auth, HttpContent? content)
+    public async Task<ApiResponse> SendRawAsync(HttpMethod method, string path, Credential auth, HttpContent? content)
     {
         var fullPath = auth.ApplyToPath(path);
         using var request = new HttpRequestMessage(method, new Uri(BaseUrl, fullPath)) { Content = content };

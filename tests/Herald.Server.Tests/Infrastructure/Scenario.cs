@@ -4,24 +4,24 @@ namespace Herald.Server.Tests.Infrastructure;
 
 public sealed record TestUser(long Id, string Name, string Pass, bool Admin)
 {
-    public Auth Basic => Auth.Basic(Name, Pass);
+    public Credential Basic => Credential.Basic(Name, Pass);
 }
 
 public sealed record TestClientToken(long Id, string Token, string Name)
 {
-    public Auth Header => Auth.Header(Token);
+    public Credential Header => Credential.Header(Token);
 }
 
 public sealed record TestApp(long Id, string Token, string Name)
 {
-    public Auth Header => Auth.Header(Token);
+    public Credential Header => Credential.Header(Token);
 }
 
 /// <summary>A user with one client and one application: the usual starting point of a test.</summary>
 public sealed record Account(TestUser User, TestClientToken Client, TestApp App)
 {
     /// <summary>The client token in the X-Gotify-Key header.</summary>
-    public Auth Auth => Client.Header;
+    public Credential Auth => Client.Header;
 }
 
 /// <summary>Creates users, clients, applications and messages through the public API.</summary>
@@ -33,7 +33,7 @@ public static class Scenario
     public static string UniqueName(string prefix) =>
         $"{prefix}{Interlocked.Increment(ref _counter)}_{Guid.NewGuid().ToString("N")[..6]}";
 
-    public static async Task<TestUser> NewUserAsync(this HeraldClient api, Auth admin, bool isAdmin = false, string? name = null, string? pass = null)
+    public static async Task<TestUser> NewUserAsync(this HeraldClient api, Credential admin, bool isAdmin = false, string? name = null, string? pass = null)
     {
         name ??= UniqueName("user");
         pass ??= "pw-" + name;
@@ -41,14 +41,14 @@ public static class Scenario
         return new TestUser(json.GetProperty("id").GetInt64(), name, pass, isAdmin);
     }
 
-    public static async Task<TestClientToken> NewClientAsync(this HeraldClient api, Auth auth, string? name = null)
+    public static async Task<TestClientToken> NewClientAsync(this HeraldClient api, Credential auth, string? name = null)
     {
         name ??= UniqueName("client");
         var json = ApiAssert.Ok(await api.PostAsync("/client", auth, Body.Json(new { name })));
         return new TestClientToken(json.GetProperty("id").GetInt64(), json.GetProperty("token").GetString()!, name);
     }
 
-    public static async Task<TestApp> NewAppAsync(this HeraldClient api, Auth auth, string? name = null, int? defaultPriority = null, string? description = null)
+    public static async Task<TestApp> NewAppAsync(this HeraldClient api, Credential auth, string? name = null, int? defaultPriority = null, string? description = null)
     {
         name ??= UniqueName("app");
         var body = new Dictionary<string, object> { ["name"] = name };
@@ -67,7 +67,7 @@ public static class Scenario
     }
 
     /// <summary>A new non-admin user with a client (created with basic auth) and an application (created with the client token).</summary>
-    public static async Task<Account> NewAccountAsync(this HeraldClient api, Auth admin, bool isAdmin = false)
+    public static async Task<Account> NewAccountAsync(this HeraldClient api, Credential admin, bool isAdmin = false)
     {
         var user = await api.NewUserAsync(admin, isAdmin);
         var client = await api.NewClientAsync(user.Basic);
@@ -93,14 +93,14 @@ public static class Scenario
     }
 
     /// <summary>GET /message (one page) as <paramref name="auth"/>; returns the message ids in the order given.</summary>
-    public static async Task<long[]> MessageIdsAsync(this HeraldClient api, Auth auth, string path = "/message?limit=200")
+    public static async Task<long[]> MessageIdsAsync(this HeraldClient api, Credential auth, string path = "/message?limit=200")
     {
         var json = ApiAssert.Ok(await api.GetAsync(path, auth));
         return json.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetInt64()).ToArray();
     }
 
     /// <summary>Every message visible to <paramref name="auth"/>, following <c>since</c> page by page.</summary>
-    public static async Task<List<JsonElement>> AllMessagesAsync(this HeraldClient api, Auth auth)
+    public static async Task<List<JsonElement>> AllMessagesAsync(this HeraldClient api, Credential auth)
     {
         var all = new List<JsonElement>();
         long since = 0;

@@ -14,7 +14,7 @@ public class ServerFixture : IAsyncLifetime
     public string WorkDir => _dir.Path;
 
     /// <summary>The default admin (created on first start from GOTIFY_DEFAULTUSER_*), by basic auth.</summary>
-    public Auth Admin { get; } = Auth.Basic("admin", HeraldProcess.DefaultAdminPass);
+    public Credential Admin { get; } = Credential.Basic("admin", HeraldProcess.DefaultAdminPass);
 
     /// <summary>Extra GOTIFY_* settings of this fixture's server.</summary>
     protected virtual Dictionary<string, string?> Environment => new();

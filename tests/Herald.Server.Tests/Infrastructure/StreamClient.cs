@@ -23,7 +23,7 @@ public sealed class StreamClient : IAsyncDisposable
     /// <summary>Why the stream ended, once it has (close status or exception text).</summary>
     public string? CloseReason { get; private set; }
 
-    private static ClientWebSocket Create(Auth auth, string? origin)
+    private static ClientWebSocket Create(Credential auth, string? origin)
     {
         var ws = new ClientWebSocket();
         ws.Options.CollectHttpResponseDetails = true;
@@ -40,11 +40,11 @@ public sealed class StreamClient : IAsyncDisposable
         return ws;
     }
 
-    private static Uri StreamUri(Uri baseUrl, Auth auth, string path) =>
+    private static Uri StreamUri(Uri baseUrl, Credential auth, string path) =>
         new($"ws://{baseUrl.Authority}{auth.ApplyToPath(path)}");
 
     /// <summary>Opens the stream; fails the test with the HTTP status if the upgrade is refused.</summary>
-    public static async Task<StreamClient> ConnectAsync(Uri baseUrl, Auth auth, string? origin = null, string path = "/stream")
+    public static async Task<StreamClient> ConnectAsync(Uri baseUrl, Credential auth, string? origin = null, string path = "/stream")
     {
         var ws = Create(auth, origin);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -63,7 +63,7 @@ public sealed class StreamClient : IAsyncDisposable
     }
 
     /// <summary>Tries the upgrade and returns the HTTP status: 101 when it succeeded, otherwise the refusal's status code.</summary>
-    public static async Task<int> UpgradeStatusAsync(Uri baseUrl, Auth auth, string? origin = null)
+    public static async Task<int> UpgradeStatusAsync(Uri baseUrl, Credential auth, string? origin = null)
     {
         using var ws = Create(auth, origin);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));

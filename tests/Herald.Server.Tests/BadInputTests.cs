@@ -41,7 +41,8 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
         // Syntactically broken JSON is a 400 Gotify error and changes nothing.
         var acc = await fx.NewAccountAsync();
         var before = await CountsAsync(acc);
-        var auth = path == "/message" ? acc.App.Header : acc.Auth;
+        // Elevation-guarded routes get basic auth (always elevated) so that only the body is wrong.
+        var auth = path == "/message" ? acc.App.Header : path.EndsWith("/security", StringComparison.Ordinal) || path.EndsWith("/elevate", StringComparison.Ordinal) ? acc.User.Basic : acc.Auth;
         var target = path.Replace("{app}", acc.App.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{client}", acc.Client.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         Error(await Api.SendAsync(new HttpMethod(method), target, auth, Body.RawJson(json)), 400);

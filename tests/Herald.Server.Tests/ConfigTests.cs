@@ -261,7 +261,7 @@ public sealed class ConfigTests
         { "GOTIFY_PASSSTRENGTH", "strong" },
         { "GOTIFY_SERVER_RESPONSEHEADERS", "{not json" },
         { "GOTIFY_SERVER_STREAM_PINGPERIODSECONDS", "1.5" },
-        { "GOTIFY_SERVER_SSL_ENABLED", "yes" },
+        { "GOTIFY_SERVER_SSL_ENABLED", "sometimes" },
         { "GOTIFY_SERVER_KEEPALIVEPERIODSECONDS", "ten" },
     };
 

@@ -25,8 +25,9 @@ public sealed class SessionsTests(ServerFixture fx) : IClassFixture<ServerFixtur
         return new Session(user, CookieValue(cookie), response.Json.GetProperty("clientId").GetInt64(), response);
     }
 
+    /// <summary>The last gotify-client-token Set-Cookie (a browser applies them in order, so the last one wins).</summary>
     private static string? FindCookie(ApiResponse response) =>
-        response.SetCookies.FirstOrDefault(c => c.StartsWith(CookieName + "=", StringComparison.Ordinal));
+        response.SetCookies.LastOrDefault(c => c.StartsWith(CookieName + "=", StringComparison.Ordinal));
 
     private static string CookieValue(string setCookie) => setCookie.Split(';')[0][(CookieName.Length + 1)..];
 

@@ -95,7 +95,7 @@ public sealed class StreamTests(StreamFixture fx) : IClassFixture<StreamFixture>
     [Fact]
     public async Task Stream_PingPeriod_PingsEverySecond()
     {
-        // The server sends websocket Ping control frames every pingperiodseconds (1 s here).
+        // The server sends websocket Ping control frames (not just Pongs) every pingperiodseconds (1 s here) to a client that answers them.
         var acc = await fx.NewAccountAsync();
         await using var ws = await RawWebSocket.ConnectAsync(Base, "/stream?token=" + acc.Client.Token);
         Assert.True(ws.Status == 101, ws.ResponseHead);
@@ -111,7 +111,9 @@ public sealed class StreamTests(StreamFixture fx) : IClassFixture<StreamFixture>
 
             if (frame.Value.Opcode == 0x9)
             {
+                // Answer like every real client does, so the server keeps pinging.
                 pings.Add(frame.Value.At);
+                await ws.SendFrameAsync(0xA, frame.Value.Payload);
             }
         }
 

@@ -83,9 +83,12 @@ public sealed class HeraldProcess : IAsyncDisposable
             {
                 last = ex;
                 var output = server.Output;
+
+                // The machine is shared: a process killed by a signal before it was ready (exit 137/143) is retried, never a real start failure.
+                var killed = server.HasExited && server.ExitCode is 137 or 143;
                 await server.DisposeAsync().ConfigureAwait(false);
                 var portClash = output.Contains("address already in use", StringComparison.OrdinalIgnoreCase);
-                if (info.Port != 0 || !portClash)
+                if (!killed && (info.Port != 0 || !portClash))
                 {
                     break;
                 }

@@ -314,6 +314,27 @@ public sealed class RawWebSocket : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends a masked client frame (e.g. opcode 0xA, a Pong echoing a Ping's payload).</summary>
+    public async Task SendFrameAsync(int opcode, byte[] payload)
+    {
+        if (payload.Length > 125)
+        {
+            throw new ArgumentException("control frames carry at most 125 bytes", nameof(payload));
+        }
+
+        var mask = System.Security.Cryptography.RandomNumberGenerator.GetBytes(4);
+        var frame = new byte[2 + 4 + payload.Length];
+        frame[0] = (byte)(0x80 | opcode);
+        frame[1] = (byte)(0x80 | payload.Length);
+        mask.CopyTo(frame, 2);
+        for (var i = 0; i < payload.Length; i++)
+        {
+            frame[6 + i] = (byte)(payload[i] ^ mask[i % 4]);
+        }
+
+        await _stream.WriteAsync(frame);
+    }
+
     private async Task<byte[]?> ReadExactAsync(int count, CancellationToken ct)
     {
         var buffer = new byte[count];

@@ -315,6 +315,17 @@ public sealed class MessagesTests(ServerFixture fx) : IClassFixture<ServerFixtur
     }
 
     [Fact]
+    public async Task GetMessages_BehindProxy_NextUsesForwardedSchemeAndHost()
+    {
+        // Behind a reverse proxy the absolute next url follows X-Forwarded-Proto and X-Forwarded-Host (gotify/location).
+        var acc = await fx.NewAccountAsync();
+        await Api.SendMessageAsync(acc.App, "1");
+        var second = (await Api.SendMessageAsync(acc.App, "2")).GetProperty("id").GetInt64();
+        var page = Ok(await Api.SendAsync(HttpMethod.Get, "/message?limit=1", acc.Auth, headers: [new("X-Forwarded-Proto", "https"), new("X-Forwarded-Host", "push.example.de")]));
+        Assert.Equal($"https://push.example.de/message?limit=1&since={second}", page.GetProperty("paging").GetProperty("next").GetString());
+    }
+
+    [Fact]
     public async Task GetMessages_PageExactlyFull_HasNoNext()
     {
         // When the remaining messages exactly fill the page there is no next page.

@@ -115,11 +115,15 @@ public sealed partial class UsersTests(ServerFixture fx) : IClassFixture<ServerF
     [Fact]
     public async Task GetUsers_AdminClientTokenNotElevated_Allowed()
     {
-        // 2.9 behaviour: an admin's ordinary client token (e.g. the Android app) may use admin routes without elevation.
+        // 2.9 behaviour: an admin's ordinary client token (e.g. the Android app) may list, update and delete users without elevation.
         var admin = await fx.NewUserAsync(isAdmin: true);
         var client = await Api.NewClientAsync(admin.Basic);
         Status(await Api.GetAsync("/user", client.Header), 200);
         Status(await Api.GetAsync($"/user/{admin.Id}", client.Header), 200);
+        var victim = await fx.NewUserAsync();
+        Status(await Api.PostAsync($"/user/{victim.Id}", client.Header, Body.Json(new { name = victim.Name, admin = false, pass = "reset" })), 200);
+        Status(await Api.DeleteAsync($"/user/{victim.Id}", client.Header), 200);
+        Error(await Api.GetAsync($"/user/{victim.Id}", client.Header), 404, "user does not exist");
     }
 
     [Fact]

@@ -92,6 +92,18 @@ public sealed partial class ApplicationsTests(ServerFixture fx) : IClassFixture<
     }
 
     [Fact]
+    public async Task CreateApp_Concurrent_AllSucceedWithDistinctSortKeys()
+    {
+        // Many simultaneous creations for one user without sortKey all succeed and get distinct sort keys and tokens.
+        var user = await fx.NewUserAsync();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Api.PostAsync("/application", user.Basic, Body.Json(new { name = "c" + i }))));
+        var apps = responses.Select(Ok).ToList();
+        Assert.Equal(12, apps.Select(a => a.GetProperty("sortKey").GetString()).Distinct().Count());
+        Assert.Equal(12, apps.Select(a => a.GetProperty("token").GetString()).Distinct().Count());
+        Assert.Equal(12, Ok(await Api.GetAsync("/application", user.Basic)).GetArrayLength());
+    }
+
+    [Fact]
     public async Task CreateApp_DuplicateSortKey_Returns400()
     {
         // Sort keys are unique per user.

@@ -102,6 +102,23 @@ public sealed class MessagesTests(ServerFixture fx) : IClassFixture<ServerFixtur
     }
 
     [Fact]
+    public async Task PostMessage_UnicodeAndLargeText_RoundTripExactly()
+    {
+        // Message text is stored byte-exact: non-ASCII, emoji, control characters and a 1 MB body.
+        var acc = await fx.NewAccountAsync();
+        const string unicode = "Grüße 👋🏽 — 日本語 עברית \"quoted\" \\ back\\slash \t tab \n newline \u0001";
+        var sent = Ok(await Api.PostAsync("/message", acc.App.Header, Body.Json(new { message = unicode, title = "✓ ünïcödé" })));
+        Assert.Equal(unicode, sent.GetProperty("message").GetString());
+        var big = string.Concat(Enumerable.Repeat("0123456789abcdef", 65536));
+        var large = Ok(await Api.PostAsync("/message", acc.App.Header, Body.Json(new { message = big })));
+        var listed = Ok(await Api.GetAsync("/message", acc.Auth)).GetProperty("messages");
+        Assert.Equal(big, listed.ById(large.GetProperty("id").GetInt64())!.Value.GetProperty("message").GetString());
+        var first = listed.ById(sent.GetProperty("id").GetInt64())!.Value;
+        Assert.Equal(unicode, first.GetProperty("message").GetString());
+        Assert.Equal("✓ ünïcödé", first.GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task PostMessage_UnknownFields_Ignored()
     {
         // Unknown JSON fields are ignored, not rejected.

@@ -53,7 +53,7 @@ public sealed class SessionsTests(ServerFixture fx) : IClassFixture<ServerFixtur
     [Fact]
     public async Task Login_BasicAndName_Returns200CurrentUserAndSessionCookie()
     {
-        // Login answers the CurrentUser of a new, 1-hour elevated client and sets the HttpOnly SameSite=Strict 7-day cookie.
+        // Login answers the CurrentUser of a new, 1-hour elevated client and sets the HttpOnly SameSite=Strict 7-day cookie holding a 2.x-format client token.
         var user = await fx.NewUserAsync();
         var before = DateTimeOffset.UtcNow;
         var session = await LoginAsync(user);
@@ -69,7 +69,7 @@ public sealed class SessionsTests(ServerFixture fx) : IClassFixture<ServerFixtur
         Assert.Equal("/", AttributeValue(cookie, "Path"));
         Assert.InRange(Lifetime(cookie), 604800 - 120, 604800 + 1);
         Assert.False(HasAttribute(cookie, "Secure"), "Secure is only set with GOTIFY_SERVER_SECURECOOKIE=true");
-        Assert.False(string.IsNullOrEmpty(session.Token));
+        Assert.Matches(@"^C[a-zA-Z0-9.\-_]{14}$", session.Token);
     }
 
     [Fact]

@@ -68,6 +68,21 @@ public sealed partial class UsersTests(ServerFixture fx) : IClassFixture<ServerF
         Error(await Api.PostAsync("/user", fx.Admin, Body.Json(new { name = user.Name, pass = "x", admin = false })), 400, "username already exists");
     }
 
+    [Fact]
+    public async Task CreateUser_ConcurrentSameName_OneWinsOthers400()
+    {
+        // A race on the same user name creates exactly one user; the losers get 400 "username already exists", never a 500.
+        var name = Scenario.UniqueName("race");
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Api.PostAsync("/user", fx.Admin, Body.Json(new { name, pass = "p", admin = false }))));
+        Assert.Single(responses, r => r.StatusCode == 200);
+        foreach (var r in responses.Where(r => r.StatusCode != 200))
+        {
+            Error(r, 400, "username already exists");
+        }
+
+        Assert.Single(Ok(await Api.GetAsync("/user", fx.Admin)).EnumerateArray(), u => u.GetProperty("name").GetString() == name);
+    }
+
     [Theory]
     [InlineData("{\"pass\":\"x\",\"admin\":false}", "Field 'name' is required")]
     [InlineData("{\"name\":\"nopass\",\"admin\":false}", "Field 'pass' is required")]

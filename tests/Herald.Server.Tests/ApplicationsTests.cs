@@ -274,9 +274,10 @@ public sealed partial class ApplicationsTests(ServerFixture fx) : IClassFixture<
         var image = app.GetProperty("image").GetString()!;
         Assert.Matches(PngImagePath(), image);
         Assert.NotEqual("image/logo.png", image);
-        var (status, bytes, _) = await Api.GetBytesAsync("/" + image);
+        var (status, bytes, mediaType) = await Api.GetBytesAsync("/" + image);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(TestImages.Png, bytes);
+        Assert.Equal("image/png", mediaType);
         Assert.Equal(image, Ok(await Api.GetAsync("/application", acc.Auth)).ById(acc.App.Id)!.Value.GetProperty("image").GetString());
     }
 

@@ -123,6 +123,56 @@ public sealed class StreamTests(StreamFixture fx) : IClassFixture<StreamFixture>
     }
 
     [Fact]
+    public async Task Stream_ClientIgnoringPings_Dropped()
+    {
+        // A client that never answers pings is dropped once the pong deadline (ping period + 15 s) has passed.
+        var acc = await fx.NewAccountAsync();
+        await using var ws = await RawWebSocket.ConnectAsync(Base, "/stream?token=" + acc.Client.Token);
+        Assert.True(ws.Status == 101, ws.ResponseHead);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var closed = false;
+        while (DateTime.UtcNow < deadline)
+        {
+            var frame = await ws.ReadFrameAsync(deadline - DateTime.UtcNow);
+            if (frame is null || frame.Value.Opcode == 0x8)
+            {
+                closed = true;
+                break;
+            }
+        }
+
+        Assert.True(closed, "a client that ignores pings was still connected after 30 s");
+    }
+
+    [Fact]
+    public async Task Stream_ClientSendsLargeFrame_ConnectionClosed()
+    {
+        // The server reads at most 64 bytes per client message; a bigger one ends the stream.
+        var acc = await fx.NewAccountAsync();
+        await using var ws = await RawWebSocket.ConnectAsync(Base, "/stream?token=" + acc.Client.Token);
+        Assert.True(ws.Status == 101, ws.ResponseHead);
+        await ws.SendFrameAsync(0x1, new byte[120]);
+        var closed = false;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            var frame = await ws.ReadFrameAsync(deadline - DateTime.UtcNow);
+            if (frame is null || frame.Value.Opcode == 0x8)
+            {
+                closed = true;
+                break;
+            }
+
+            if (frame.Value.Opcode == 0x9)
+            {
+                await ws.SendFrameAsync(0xA, frame.Value.Payload);
+            }
+        }
+
+        Assert.True(closed, "the stream stayed open after a 120-byte client message");
+    }
+
+    [Fact]
     public async Task Stream_SameHostOrigin_Allowed()
     {
         // A browser on the server's own origin may connect.

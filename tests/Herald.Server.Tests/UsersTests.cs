@@ -61,6 +61,15 @@ public sealed partial class UsersTests(ServerFixture fx) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task BasicAuth_PasswordWithColonsAndUnicode_Authenticates()
+    {
+        // Basic auth splits at the first colon only; passwords may contain colons and non-ASCII characters.
+        var user = await Api.NewUserAsync(fx.Admin, pass: "pa:ss:wörd ✓");
+        Status(await Api.GetAsync("/current/user", Credential.Basic(user.Name, "pa:ss:wörd ✓")), 200);
+        Error(await Api.GetAsync("/current/user", Credential.Basic(user.Name, "pa")), 401, Unauthorized);
+    }
+
+    [Fact]
     public async Task CreateUser_DuplicateName_Returns400()
     {
         // User names are unique.

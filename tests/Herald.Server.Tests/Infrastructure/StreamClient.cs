@@ -314,12 +314,12 @@ public sealed class RawWebSocket : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends a masked client frame (e.g. opcode 0xA, a Pong echoing a Ping's payload).</summary>
+    /// <summary>Sends one small masked client frame (e.g. opcode 0xA, a Pong echoing a Ping's payload; 0x1, a text frame).</summary>
     public async Task SendFrameAsync(int opcode, byte[] payload)
     {
         if (payload.Length > 125)
         {
-            throw new ArgumentException("control frames carry at most 125 bytes", nameof(payload));
+            throw new ArgumentException("this helper sends at most 125 bytes per frame", nameof(payload));
         }
 
         var mask = System.Security.Cryptography.RandomNumberGenerator.GetBytes(4);

@@ -204,7 +204,7 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fx) : IClassFixture<AuthMa
     }
 
     [Fact]
-    public async Task InvalidBasicPlusValidToken_AuthenticatesByToken()
+    public async Task BasicAuth_InvalidWithValidToken_AuthenticatesByToken()
     {
         // Invalid basic credentials are skipped: a valid X-Gotify-Key in the same request still authenticates.
         var auth = Credential.Combine(Credential.Basic("wrong", "wrong"), fx.A.Auth);
@@ -212,7 +212,7 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fx) : IClassFixture<AuthMa
     }
 
     [Fact]
-    public async Task TokenSources_QueryBeatsHeader()
+    public async Task TokenSources_SeveralPresent_FirstNonEmptyWins()
     {
         // The first non-empty token source wins: query, then X-Gotify-Key, then Bearer, then cookie.
         var validQueryWrongHeader = Credential.Combine(Credential.Query(fx.A.Client.Token), Credential.Header("Cwrongwrongwron"));
@@ -226,7 +226,7 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fx) : IClassFixture<AuthMa
     }
 
     [Fact]
-    public async Task OtherAuthorizationScheme_NotATokenSource()
+    public async Task AuthorizationHeader_OtherScheme_NotATokenSource()
     {
         // Only the Bearer scheme carries a token; "Token <t>" is ignored.
         Error(await Api.GetAsync("/current/user", Credential.Bearer(fx.A.Client.Token, "Token")), 401, Unauthorized);

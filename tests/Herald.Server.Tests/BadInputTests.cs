@@ -36,7 +36,7 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
 
     [Theory]
     [MemberData(nameof(MalformedBodies))]
-    public async Task MalformedJson_Returns400AndStoresNothing(string method, string path, string json)
+    public async Task AnyRoute_MalformedJson_Returns400AndStoresNothing(string method, string path, string json)
     {
         // Syntactically broken JSON is a 400 Gotify error and changes nothing.
         var acc = await fx.NewAccountAsync();
@@ -70,7 +70,7 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
 
     [Theory]
     [MemberData(nameof(WrongTypes))]
-    public async Task WrongJsonTypes_Returns400AndStoresNothing(string path, string json)
+    public async Task AnyRoute_WrongJsonTypes_Returns400AndStoresNothing(string path, string json)
     {
         // A field of the wrong type is a 400 Gotify error; nothing is created.
         var acc = await fx.NewAccountAsync();
@@ -91,7 +91,7 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
     }
 
     [Fact]
-    public async Task ClientTokenNegativeAppid_Returns400()
+    public async Task PostMessage_ClientTokenNegativeAppid_Returns400()
     {
         // appid is unsigned: -1 is bad input, not a lookup.
         var acc = await fx.NewAccountAsync();
@@ -103,7 +103,7 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
     [InlineData("priority", "abc")]
     [InlineData("priority", "1.5")]
     [InlineData("priority", "")]
-    public async Task FormBadPriority_Returns400AndStoresNothing(string field, string value)
+    public async Task PostMessage_FormBadPriority_Returns400AndStoresNothing(string field, string value)
     {
         // Unparsable numbers in form bodies are 400s.
         var acc = await fx.NewAccountAsync();
@@ -119,7 +119,7 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
     }
 
     [Fact]
-    public async Task EmptyJsonBody_Returns400()
+    public async Task PostRoutes_EmptyJsonBody_Returns400()
     {
         // An empty body declared as JSON is a bad request (Gotify: "EOF").
         var acc = await fx.NewAccountAsync();
@@ -129,7 +129,7 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
     }
 
     [Fact]
-    public async Task InvalidUtf8Json_Returns400OrReplacesLikeGo()
+    public async Task PostMessage_InvalidUtf8Json_Returns400OrReplacesLikeGo()
     {
         // Bytes that are not UTF-8 inside a JSON string never cause a 500: either a 400, or Go's behaviour (U+FFFD replacement).
         var acc = await fx.NewAccountAsync();
@@ -146,7 +146,7 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
     }
 
     [Fact]
-    public async Task DeeplyNestedExtras_Returns400()
+    public async Task PostMessage_DeeplyNestedExtras_Returns400()
     {
         // Absurdly deep JSON (100 000 levels) is refused cleanly, not with a stack overflow or a 500.
         var acc = await fx.NewAccountAsync();
@@ -158,7 +158,7 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
     }
 
     [Fact]
-    public async Task MultipartWithoutBoundary_Returns400()
+    public async Task PostRoutes_MultipartWithoutBoundary_Returns400()
     {
         // A multipart Content-Type without a boundary is a bad request.
         var acc = await fx.NewAccountAsync();
@@ -167,7 +167,7 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
     }
 
     [Fact]
-    public async Task FormBodyDeclaredAsJson_Returns400()
+    public async Task PostMessage_FormBodyDeclaredAsJson_Returns400()
     {
         // The body is decoded by its declared Content-Type: a form body labelled JSON is malformed JSON.
         var acc = await fx.NewAccountAsync();
@@ -176,7 +176,7 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
     }
 
     [Fact]
-    public async Task OversizedBody_Rejected4xxAndNothingStored()
+    public async Task PostMessage_OversizedBody_Rejected4xxAndNothingStored()
     {
         // A 40 MB request body is refused with a 4xx Gotify error; the server stays healthy and stores nothing.
         var acc = await fx.NewAccountAsync();
@@ -223,14 +223,14 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
 
     [Theory]
     [MemberData(nameof(InvalidIds))]
-    public async Task InvalidPathId_Returns400InvalidId(string method, string path)
+    public async Task AnyRoute_InvalidPathId_Returns400InvalidId(string method, string path)
     {
         // A path id that is not an unsigned integer is 400 "invalid id" (not a routing 404 and not a 500).
         Error(await Api.SendAsync(new HttpMethod(method), path, fx.Admin, Body.Json(new { name = "x", durationSeconds = 5, regenerateToken = true, admin = true })), 400, "invalid id");
     }
 
     [Fact]
-    public async Task ZeroPathId_Returns404()
+    public async Task AnyRoute_ZeroPathId_Returns404()
     {
         // 0 is a valid number that matches nothing.
         var acc = await fx.NewAccountAsync();
@@ -254,7 +254,7 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
 
     [Theory]
     [MemberData(nameof(BadTokens))]
-    public async Task MalformedToken_Returns401NeverServerError(string token)
+    public async Task AnyRoute_MalformedToken_Returns401NeverServerError(string token)
     {
         // Garbage tokens (including unparsable gtfy forms) are simply not credentials: 401 on client and app routes.
         Error(await Api.GetAsync("/current/user", Credential.Header(token)), 401);
@@ -263,7 +263,7 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
     }
 
     [Fact]
-    public async Task SignedTokenWithBadSignature_Returns401NeverServerError()
+    public async Task CurrentUser_SignedTokenBadSignature_Returns401NeverServerError()
     {
         // Gotify answers 500 for a 4-field token with a bad signature; Herald must answer 401.
         var (_, stored) = GotifyDbBuilder.EnhancedToken('c');
@@ -273,14 +273,14 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
     }
 
     [Fact]
-    public async Task NonAsciiQueryToken_Returns401()
+    public async Task CurrentUser_NonAsciiQueryToken_Returns401()
     {
         // Percent-encoded non-ASCII tokens are just unknown tokens.
         Error(await Api.GetAsync("/current/user?token=%C3%A9%E2%82%AC%F0%9F%98%80"), 401, Unauthorized);
     }
 
     [Fact]
-    public async Task BasicAuthMalformed_Returns401()
+    public async Task CurrentUser_MalformedBasicAuth_Returns401()
     {
         // Broken basic auth headers are ignored like missing credentials.
         foreach (var value in new[] { "Basic", "Basic !!!notbase64", "Basic " + Convert.ToBase64String("nocolon"u8.ToArray()), "Basic " + Convert.ToBase64String(new byte[] { 0xFF, 0xFE, 0x3A, 0x00 }) })

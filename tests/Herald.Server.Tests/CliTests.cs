@@ -44,7 +44,7 @@ public sealed class CliTests
     }
 
     [Fact]
-    public async Task UnknownCommand_ExitsWith2AndNamesIt()
+    public async Task Run_UnknownCommand_ExitsWith2AndNamesIt()
     {
         // An unknown command is a usage error: exit code 2 and a message naming the command.
         using var dir = new TempDir();
@@ -55,7 +55,7 @@ public sealed class CliTests
     }
 
     [Fact]
-    public async Task NoCommand_ServesLikeServe()
+    public async Task Run_NoCommand_Serves()
     {
         // Without a command herald serves (Docker's CMD is plain serve, old scripts run the bare binary).
         using var dir = new TempDir();

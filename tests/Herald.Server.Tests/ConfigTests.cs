@@ -22,7 +22,7 @@ public sealed class ConfigTests
     private static async Task<int> StatusAsync(HeraldClient api, string path, Credential auth) => (await api.GetAsync(path, auth)).StatusCode;
 
     [Fact]
-    public async Task Yaml_ConfigYmlInWorkingDirectory_Applied()
+    public async Task Start_ConfigYmlInWorkingDirectory_Applied()
     {
         // ./config.yml is read: listen address, port, default user, registration, response headers and relative default paths.
         using var dir = new TempDir();
@@ -49,7 +49,7 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public async Task Env_BeatsYaml()
+    public async Task Start_EnvAndYaml_EnvWins()
     {
         // A GOTIFY_* environment variable overrides the same key in config.yml.
         using var dir = new TempDir();
@@ -75,7 +75,7 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public async Task EnvFile_InWorkingDirectory_Applied()
+    public async Task Start_EnvFileInWorkingDirectory_Applied()
     {
         // ./gotify-server.env (dotenv syntax, comments, quotes) is loaded.
         using var dir = new TempDir();
@@ -95,7 +95,7 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public async Task Env_BeatsEnvFile()
+    public async Task Start_EnvAndEnvFile_EnvWins()
     {
         // Variables already set in the process environment win over the env file.
         using var dir = new TempDir();
@@ -110,7 +110,7 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public async Task EnvFile_BeatsYaml()
+    public async Task Start_EnvFileAndYaml_EnvFileWins()
     {
         // The env file feeds the environment, so it overrides config.yml.
         using var dir = new TempDir();
@@ -129,7 +129,7 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public async Task Yaml_BeatsDefaults_UnsetKeysKeepDefaults()
+    public async Task Start_YamlWithoutKeys_DefaultsApply()
     {
         // Keys missing from config.yml keep their defaults (admin/admin, registration off).
         using var dir = new TempDir();
@@ -143,7 +143,7 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public async Task GotifyConfigFile_ExplicitPath_OnlyThatFileLoaded()
+    public async Task Start_GotifyConfigFileSet_OnlyThatFileLoaded()
     {
         // GOTIFY_CONFIG_FILE names the env file; ./gotify-server.env is then ignored.
         using var dir = new TempDir();
@@ -162,7 +162,7 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public async Task FileSuffix_ValueReadFromFileWithoutTrailingNewline()
+    public async Task Start_FileSuffixVariable_ValueReadWithoutTrailingNewline()
     {
         // <NAME>_FILE=/path reads the value from the file (Docker secrets), stripping the trailing CR/LF.
         using var dir = new TempDir();
@@ -183,7 +183,7 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public async Task ResponseHeaders_Env_AddedToApiResponsesAndErrors()
+    public async Task Start_ResponseHeadersEnv_AddedToResponsesAndErrors()
     {
         // GOTIFY_SERVER_RESPONSEHEADERS (a JSON object) adds headers to API responses, error responses included.
         using var dir = new TempDir();
@@ -199,7 +199,7 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public async Task Cors_AllowedOriginsRegex_AllowsMatchingAndRejectsOthers()
+    public async Task Start_CorsAllowOrigins_MatchingAllowedOthers403()
     {
         // With cors.alloworigins regexes a matching Origin gets Access-Control-Allow-Origin, preflight answers 204, others get a bare 403.
         using var dir = new TempDir();
@@ -232,7 +232,7 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public async Task Cors_Yaml_ListsApplied()
+    public async Task Start_CorsYamlLists_Applied()
     {
         // YAML lists configure CORS like the env CSV does.
         using var dir = new TempDir();
@@ -267,7 +267,7 @@ public sealed class ConfigTests
 
     [Theory]
     [MemberData(nameof(BadEnvValues))]
-    public async Task BadEnvValue_ExitsWith1AndOneLineNamingKey(string key, string value)
+    public async Task Start_BadEnvValue_ExitsWith1NamingKey(string key, string value)
     {
         // An invalid value stops the start with exit code 1 and a one-line message naming the key (no stack trace).
         using var dir = new TempDir();
@@ -276,7 +276,7 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public async Task BadYamlValue_ExitsWith1NamingKey()
+    public async Task Start_BadYamlValue_ExitsWith1NamingKey()
     {
         // A wrongly typed value in config.yml is fatal too.
         using var dir = new TempDir();
@@ -287,7 +287,7 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public async Task MalformedYaml_ExitsWith1()
+    public async Task Start_MalformedYaml_ExitsWith1()
     {
         // A config.yml that is not YAML stops the start with exit code 1, without a crash dump.
         using var dir = new TempDir();
@@ -298,7 +298,7 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public async Task BadValueInEnvFile_ExitsWith1NamingKey()
+    public async Task Start_BadValueInEnvFile_ExitsWith1NamingKey()
     {
         // An invalid value coming from the env file is fatal like one from the environment.
         using var dir = new TempDir();
@@ -308,7 +308,7 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public async Task FileSuffix_MissingFile_ExitsWith1NamingKey()
+    public async Task Start_FileSuffixMissingFile_ExitsWith1NamingKey()
     {
         // A _FILE variable pointing at a missing file is fatal.
         using var dir = new TempDir();
@@ -318,7 +318,7 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public async Task GotifyConfigFile_Missing_ExitsWith1()
+    public async Task Start_GotifyConfigFileMissing_ExitsWith1()
     {
         // An explicitly named env file that does not exist is an error, not silently ignored.
         using var dir = new TempDir();

@@ -56,7 +56,7 @@ public sealed class InfoTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [InlineData("POST", "/does/not/exist")]
     [InlineData("DELETE", "/applications")]
     [InlineData("GET", "/api/message")]
-    public async Task UnknownRoute_Returns404PageNotFound(string method, string path)
+    public async Task AnyMethod_UnknownRoute_Returns404PageNotFound(string method, string path)
     {
         // Unknown routes answer Gotify's 404 JSON, authenticated or not.
         Error(await Api.SendAsync(new HttpMethod(method), path), 404, "page not found");
@@ -69,7 +69,7 @@ public sealed class InfoTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [InlineData("POST", "/version")]
     [InlineData("DELETE", "/current/user")]
     [InlineData("PATCH", "/application/1")]
-    public async Task WrongMethod_Returns404PageNotFound(string method, string path)
+    public async Task KnownPath_WrongMethod_Returns404PageNotFound(string method, string path)
     {
         // A known path with an unsupported method is the same 404 (Gotify has no 405, and 405 is undocumented).
         Error(await Api.SendAsync(new HttpMethod(method), path, fx.Admin), 404, "page not found");

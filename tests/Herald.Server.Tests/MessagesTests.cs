@@ -30,7 +30,7 @@ public sealed class MessagesTests(ServerFixture fx) : IClassFixture<ServerFixtur
     }
 
     [Fact]
-    public async Task PostMessage_ResponseContentType_IsApplicationJson()
+    public async Task PostMessage_Response_ContentTypeApplicationJson()
     {
         // API responses carry Content-Type application/json.
         var acc = await fx.NewAccountAsync();
@@ -375,7 +375,7 @@ public sealed class MessagesTests(ServerFixture fx) : IClassFixture<ServerFixtur
     }
 
     [Fact]
-    public async Task GetMessages_Limit200_Accepted()
+    public async Task GetMessages_LimitBounds_Accepted()
     {
         // The limit bounds are inclusive: 1 and 200 are valid.
         var acc = await fx.NewAccountAsync();

@@ -263,7 +263,7 @@ public sealed class StreamTests(StreamFixture fx) : IClassFixture<StreamFixture>
     }
 
     [Fact]
-    public async Task DeleteClient_ClosesStreamsOfThatTokenOnly()
+    public async Task DeleteClient_OpenStreams_ClosesOnlyThatTokensStreams()
     {
         // Deleting a client closes every stream opened with its token; the user's other streams stay open.
         var acc = await fx.NewAccountAsync();
@@ -279,7 +279,7 @@ public sealed class StreamTests(StreamFixture fx) : IClassFixture<StreamFixture>
     }
 
     [Fact]
-    public async Task DeleteUser_ClosesAllStreamsOfUser()
+    public async Task DeleteUser_OpenStreams_AllClosed()
     {
         // Deleting a user closes all of that user's streams.
         var acc = await fx.NewAccountAsync();
@@ -295,7 +295,7 @@ public sealed class StreamTests(StreamFixture fx) : IClassFixture<StreamFixture>
     }
 
     [Fact]
-    public async Task Logout_ClosesSessionStream()
+    public async Task Logout_OpenSessionStream_StreamClosed()
     {
         // Logging out deletes the session client and so closes its streams.
         var user = await fx.NewUserAsync();

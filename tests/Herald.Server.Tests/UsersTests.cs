@@ -293,7 +293,7 @@ public sealed partial class UsersTests(ServerFixture fx) : IClassFixture<ServerF
     }
 
     [Fact]
-    public async Task Passwords_StoredAsBcryptWithConfiguredCost()
+    public async Task Passwords_Stored_BcryptWithConfiguredCost()
     {
         // Passwords are stored as bcrypt hashes with cost = passstrength (4 in the tests), never in plain text.
         var user = await fx.NewUserAsync();

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -72,12 +71,6 @@ public static partial class ApiAssert
         }
 
         Error(response, response.StatusCode);
-    }
-
-    /// <summary>Asserts a 200 with an empty body or a JSON body (Gotify's body-less successes).</summary>
-    public static void OkNoContent(ApiResponse response)
-    {
-        Status(response, 200);
     }
 
     /// <summary>Asserts that <paramref name="value"/> is an RFC 3339 timestamp with a zone (Go's time.Time JSON) and returns it.</summary>
@@ -160,19 +153,12 @@ public static partial class ApiAssert
         }
     }
 
-    /// <summary>True when the status is one of <paramref name="documented"/> (the spec's list for the operation).</summary>
+    /// <summary>Asserts the status is one of <paramref name="documented"/> (the spec's list for the operation).</summary>
     public static void Documented(ApiResponse response, params int[] documented)
     {
         Assert.True(documented.Contains(response.StatusCode), $"status {response.StatusCode} is not documented for this operation ({string.Join(",", documented)}): {response}");
     }
 
-    /// <summary>Asserts the response is not a server error.</summary>
-    public static void Not5xx(ApiResponse response)
-    {
-        Assert.True(response.StatusCode < 500, $"server error: {response}");
-    }
-
-    public static HttpStatusCode Code(int code) => (HttpStatusCode)code;
 }
 
 public enum FieldType

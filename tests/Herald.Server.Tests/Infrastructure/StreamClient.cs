@@ -172,9 +172,6 @@ public sealed class StreamClient : IAsyncDisposable
         }
     }
 
-    /// <summary>True when a frame (or the close) is already waiting.</summary>
-    public bool HasPendingFrame => _frames.Reader.TryPeek(out _);
-
     public async ValueTask DisposeAsync()
     {
         try

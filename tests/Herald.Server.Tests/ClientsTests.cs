@@ -202,6 +202,19 @@ public sealed partial class ClientsTests(ServerFixture fx) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task ElevateClient_ElevationPassed_HiddenAgain()
+    {
+        // An elevation that has run out is no longer reported, neither in GET /client nor in /current/user.
+        var user = await fx.NewUserAsync();
+        var client = await Api.NewClientAsync(user.Basic);
+        Status(await Api.PostAsync($"/client/{client.Id}/elevate", user.Basic, Body.Json(new { durationSeconds = 1 })), 204);
+        await Task.Delay(TimeSpan.FromSeconds(2.2));
+        var listed = Ok(await Api.GetAsync("/client", user.Basic)).ById(client.Id)!.Value;
+        Assert.True(!listed.TryGetProperty("elevatedUntil", out var e) || e.ValueKind == JsonValueKind.Null, listed.ToString());
+        Assert.False(Ok(await Api.GetAsync("/current/user", client.Header)).TryGetProperty("elevatedUntil", out _));
+    }
+
+    [Fact]
     public async Task ElevateClient_NotElevatedClientToken_AnswersDocumentedStatus()
     {
         // The elevate operation documents only 204/400/401/404; a plain client token must get one of them (never 403/500).

@@ -76,6 +76,40 @@ public sealed class InfoTests(ServerFixture fx) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task GetMessages_TrailingSlash_RedirectsToCanonicalPath()
+    {
+        // Like gin, a trailing slash redirects to the path without it, and duplicate slashes are collapsed.
+        var redirect = await Api.GetAsync("/message/", fx.Admin);
+        Assert.True(redirect.StatusCode is 301 or 307 or 308, redirect.ToString());
+        Assert.Equal("/message", redirect.Headers.Location?.OriginalString);
+        var (status, head, _) = await RawHttp.SendAsync(Api.BaseUrl, "GET", "//message", fx.Admin.Headers);
+        Assert.True(status == 200, head);
+    }
+
+    [Fact]
+    public async Task AccessLog_Credentials_NeverWritten()
+    {
+        // Tokens in ?token= are masked in the access log and no credential ever reaches the server output.
+        var acc = await fx.NewAccountAsync();
+        Status(await Api.GetAsync("/message?limit=0", Credential.Query(acc.Client.Token)), 400);
+        Status(await Api.GetAsync("/nope", Credential.Query(acc.Client.Token)), 404);
+        Status(await Api.GetAsync("/message?limit=0", acc.Auth), 400);
+        Status(await Api.GetAsync("/message?limit=0", acc.User.Basic), 400);
+        Status(await Api.PostAsync("/message", Credential.Query(acc.App.Token), Body.Json(new { title = "no message" })), 400);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!fx.Server.Output.Contains("token=[masked]", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        var output = fx.Server.Output;
+        Assert.Contains("token=[masked]", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(acc.Client.Token, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(acc.App.Token, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(acc.User.Pass, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Options_AnyPath_Returns200()
     {
         // OPTIONS on any API path answers 200 (no preflight headers without Origin).

@@ -230,7 +230,7 @@ public sealed partial class UsersTests(ServerFixture fx) : IClassFixture<ServerF
         // Renaming onto an existing name is bad input (Gotify answers 500 here; Herald must not).
         var a = await fx.NewUserAsync();
         var b = await fx.NewUserAsync();
-        Error(await Api.PostAsync($"/user/{b.Id}", fx.Admin, Body.Json(new { name = a.Name, admin = false })), 400);
+        Error(await Api.PostAsync($"/user/{b.Id}", fx.Admin, Body.Json(new { name = a.Name, admin = false })), 400, "username already exists");
         Status(await Api.GetAsync("/current/user", b.Basic), 200);
     }
 

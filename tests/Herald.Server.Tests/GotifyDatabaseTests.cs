@@ -255,6 +255,31 @@ public sealed class GotifyDatabaseMigrationTests
     }
 
     [Fact]
+    public async Task GotifyDb3_SignedTokenForm_AcceptedWithinFifteenMinutes()
+    {
+        // The signed form gtfyc.<pubkey>.<ts>.<Ed25519ph signature> authenticates while ts is within ±900 s; older or forged ones do not.
+        using var dir = new TempDir();
+        await CreateV3Async(dir.File("gotify.db"));
+        var (_, stored, sign) = GotifyDbBuilder.EnhancedTokenWithSigner('c');
+        await using (var db = await TestDb.OpenAsync(dir.File("gotify.db"), readOnly: false))
+        {
+            await db.InsertAsync("clients", ("id", 4), ("token", stored), ("user_id", 2), ("name", "Signed"), ("created_at", "2025-03-02 00:00:00+00:00"), ("last_used", null), ("elevated_until", null), ("expires_after_inactivity_seconds", 0), ("expires_at", null));
+        }
+
+        await using var server = await HeraldProcess.StartAsync(dir.Path);
+        using var api = new HeraldClient(server.BaseUrl);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var me = Ok(await api.GetAsync("/current/user", Credential.Header(sign(now))));
+        Assert.Equal(4, me.GetProperty("clientId").GetInt64());
+        Status(await api.GetAsync("/current/user", Credential.Header(sign(now - 600))), 200);
+        Error(await api.GetAsync("/current/user", Credential.Header(sign(now - 3600))), 401);
+        Error(await api.GetAsync("/current/user", Credential.Header(sign(now + 3600))), 401);
+        var forged = sign(now);
+        forged = forged[..^4] + (forged[^4] == 'A' ? "B" : "A") + forged[^3..];
+        Error(await api.GetAsync("/current/user", Credential.Header(forged)), 401);
+    }
+
+    [Fact]
     public async Task GotifyDb3_StoredPublicFormOrWrongKind_Rejected()
     {
         // The stored public form is not a credential (a leaked DB must not yield tokens), and an app seed is no client token.

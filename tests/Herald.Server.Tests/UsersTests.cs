@@ -199,6 +199,18 @@ public sealed partial class UsersTests(ServerFixture fx) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task UpdateUser_Demote_ClientTokenLosesAdminAtOnce()
+    {
+        // Rights follow the user row at once: a demoted admin's existing client token is refused on admin routes.
+        var admin = await fx.NewUserAsync(isAdmin: true);
+        var client = await Api.NewClientAsync(admin.Basic);
+        Status(await Api.GetAsync("/user", client.Header), 200);
+        Ok(await Api.PostAsync($"/user/{admin.Id}", fx.Admin, Body.Json(new { name = admin.Name, admin = false })));
+        Error(await Api.GetAsync("/user", client.Header), 403, NotAllowed);
+        Assert.False(Ok(await Api.GetAsync("/current/user", client.Header)).GetProperty("admin").GetBoolean());
+    }
+
+    [Fact]
     public async Task UpdateUser_EmptyPass_KeepsPassword()
     {
         // An empty or missing pass on update keeps the old password.

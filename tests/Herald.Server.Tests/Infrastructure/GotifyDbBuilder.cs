@@ -94,8 +94,40 @@ public static class GotifyDbBuilder
     /// <summary>A Gotify 3 "enhanced token": what the user holds (seed) and what the database stores (public key).</summary>
     public static (string Private, string Stored) EnhancedToken(char ident)
     {
+        var (priv, stored, _) = EnhancedTokenWithSigner(ident);
+        return (priv, stored);
+    }
+
+    /// <summary>As <see cref="EnhancedToken"/>, plus a function making the signed form for a unix timestamp.</summary>
+    public static (string Private, string Stored, Func<long, string> Signed) EnhancedTokenWithSigner(char ident)
+    {
         var seed = RandomNumberGenerator.GetBytes(32);
-        var publicKey = new Ed25519PrivateKeyParameters(seed, 0).GeneratePublicKey().GetEncoded();
-        return ($"gtfy{ident}.{Base64Url(seed)}", $"gtfy{ident}.{Base64Url(publicKey)}");
+        var key = new Ed25519PrivateKeyParameters(seed, 0);
+        var publicKey = key.GeneratePublicKey().GetEncoded();
+        var stored = $"gtfy{ident}.{Base64Url(publicKey)}";
+        return ($"gtfy{ident}.{Base64Url(seed)}", stored, ts => $"{stored}.{ts}.{Base64Url(SignIat(key, ts))}");
+    }
+
+    /// <summary>
+    /// Gotify's signature: Go's ed25519 Sign with Options{Hash: SHA512} over SHA512("iat=&lt;ts&gt;"), i.e. Ed25519ph
+    /// whose pre-hash PH(M) is that digest. BouncyCastle's Ed25519phSigner computes PH(M) = SHA512(M) itself, so it
+    /// is fed the text "iat=&lt;ts&gt;" and produces exactly Go's signature.
+    /// </summary>
+    public static byte[] SignIat(Ed25519PrivateKeyParameters key, long timestamp)
+    {
+        var signer = new Org.BouncyCastle.Crypto.Signers.Ed25519phSigner([]);
+        signer.Init(true, key);
+        var message = Encoding.ASCII.GetBytes("iat=" + timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        signer.BlockUpdate(message, 0, message.Length);
+        var signature = signer.GenerateSignature();
+
+        // Cross-check against the prehash API with Go's own input (the 64-byte digest as PH(M)).
+        var digest = SHA512.HashData(message);
+        if (!Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.VerifyPrehash(signature, 0, key.GeneratePublicKey().GetEncoded(), 0, [], digest, 0))
+        {
+            throw new InvalidOperationException("the test's Ed25519ph signature does not match Go's semantics");
+        }
+
+        return signature;
     }
 }

@@ -232,6 +232,19 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public async Task Start_ResponseHeaderAllowOriginStar_AnyOriginAllowed()
+    {
+        // Without cors.alloworigins, an Access-Control-Allow-Origin response header is the allowed origin ("*" = all).
+        using var dir = new TempDir();
+        var env = new Dictionary<string, string?> { ["GOTIFY_SERVER_RESPONSEHEADERS"] = "{\"Access-Control-Allow-Origin\": \"*\"}" };
+        await using var server = await HeraldProcess.StartAsync(dir.Path, env);
+        using var api = new HeraldClient(server.BaseUrl);
+        var response = await api.SendAsync(HttpMethod.Get, "/version", headers: [new("Origin", "http://anywhere.example")]);
+        Status(response, 200);
+        Assert.NotNull(response.Header("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
     public async Task Start_CorsYamlLists_Applied()
     {
         // YAML lists configure CORS like the env CSV does.

@@ -110,6 +110,17 @@ public sealed class InfoTests(ServerFixture fx) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task AnyApiRoute_ForeignOriginWithoutCorsConfig_Returns403EmptyBody()
+    {
+        // Without CORS settings a cross-origin API request is refused with a bare 403 (gin-contrib/cors); same-origin passes.
+        var foreign = await Api.SendAsync(HttpMethod.Get, "/current/user", fx.Admin, headers: [new("Origin", "http://evil.example")]);
+        Status(foreign, 403);
+        Assert.Equal(string.Empty, foreign.Body);
+        Assert.Null(foreign.Header("Access-Control-Allow-Origin"));
+        Status(await Api.SendAsync(HttpMethod.Get, "/current/user", fx.Admin, headers: [new("Origin", "http://" + Api.HostAndPort)]), 200);
+    }
+
+    [Fact]
     public async Task Options_AnyPath_Returns200()
     {
         // OPTIONS on any API path answers 200 (no preflight headers without Origin).

@@ -343,6 +343,17 @@ public sealed class MessagesTests(ServerFixture fx) : IClassFixture<ServerFixtur
     }
 
     [Fact]
+    public async Task GetMessages_TokenInQuery_NextCarriesOnlyLimitAndSince()
+    {
+        // paging.next is built from limit and since only: a ?token= (or any other parameter) is never echoed into it.
+        var acc = await fx.NewAccountAsync();
+        await Api.SendMessageAsync(acc.App, "1");
+        var second = (await Api.SendMessageAsync(acc.App, "2")).GetProperty("id").GetInt64();
+        var page = Ok(await Api.GetAsync("/message?limit=1&foo=bar", Credential.Query(acc.Client.Token)));
+        Assert.Equal($"http://{Api.HostAndPort}/message?limit=1&since={second}", page.GetProperty("paging").GetProperty("next").GetString());
+    }
+
+    [Fact]
     public async Task GetMessages_PageExactlyFull_HasNoNext()
     {
         // When the remaining messages exactly fill the page there is no next page.

@@ -65,6 +65,17 @@ public sealed partial class ApplicationsTests(ServerFixture fx) : IClassFixture<
         Assert.Equal(3, app.GetProperty("defaultPriority").GetInt32());
     }
 
+    [Fact]
+    public async Task CreateApp_QueryParametersWithoutBody_Accepted()
+    {
+        // Form binding reads the URL query too: POST /application?name=...&defaultPriority=... works without a body.
+        var user = await fx.NewUserAsync();
+        var app = Ok(await Api.PostAsync("/application?name=queryapp&description=q&defaultPriority=2", user.Basic));
+        Assert.Equal("queryapp", app.GetProperty("name").GetString());
+        Assert.Equal("q", app.GetProperty("description").GetString());
+        Assert.Equal(2, app.GetProperty("defaultPriority").GetInt32());
+    }
+
     [Theory]
     [InlineData("{}")]
     [InlineData("{\"name\":\"\"}")]

@@ -41,6 +41,15 @@ public sealed partial class ClientsTests(ServerFixture fx) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task CreateClient_QueryParametersWithoutBody_Accepted()
+    {
+        // POST /client?name=... works without a body (the v2 web UI login flow used form-style binding).
+        var user = await fx.NewUserAsync();
+        var client = Ok(await Api.PostAsync("/client?name=queryclient", user.Basic));
+        Assert.Equal("queryclient", client.GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task CreateClient_TokenAuthenticatesClientRoutes()
     {
         // A created client token authenticates client routes as its user.

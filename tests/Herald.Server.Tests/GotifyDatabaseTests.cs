@@ -379,6 +379,20 @@ public sealed class DatabaseSchemaTests(ServerFixture fx) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task Schema_StoredTimes_InGotifyDriverTextFormat()
+    {
+        // Times are written as Gotify's SQLite driver writes them ("2006-01-02 15:04:05.999999999-07:00"), so Gotify can read a Herald database back.
+        var acc = await fx.NewAccountAsync();
+        var id = (await fx.Api.SendMessageAsync(acc.App, "timed")).GetProperty("id").GetInt64();
+        await using var db = await TestDb.OpenAsync(fx.Server.DatabasePath);
+        const string pattern = @"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,9})?[+-]\d{2}:\d{2}$";
+        Assert.Matches(pattern, (string)(await db.ScalarAsync("SELECT date FROM messages WHERE id = $id", ("$id", id)))!);
+        Assert.Matches(pattern, (string)(await db.ScalarAsync("SELECT created_at FROM applications WHERE id = $id", ("$id", acc.App.Id)))!);
+        Assert.Matches(pattern, (string)(await db.ScalarAsync("SELECT created_at FROM clients WHERE id = $id", ("$id", acc.Client.Id)))!);
+        Assert.Matches(pattern, (string)(await db.ScalarAsync("SELECT last_used FROM applications WHERE id = $id", ("$id", acc.App.Id)))!);
+    }
+
+    [Fact]
     public async Task Schema_FreshDatabase_JournalModeIsWal()
     {
         // The SQLite file is in WAL mode.

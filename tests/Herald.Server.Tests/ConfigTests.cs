@@ -341,6 +341,44 @@ public sealed class ConfigTests
         Assert.DoesNotContain("Unhandled exception", result.AllOutput, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task Start_DatabaseInMissingFolders_FoldersCreated()
+    {
+        // For sqlite the database's parent folders are created when missing.
+        using var dir = new TempDir();
+        var dbPath = Path.Combine(dir.Path, "nested", "deeper", "gotify.db");
+        await using var server = await HeraldProcess.StartAsync(dir.Path, new Dictionary<string, string?> { ["GOTIFY_DATABASE_CONNECTION"] = dbPath });
+        using var api = new HeraldClient(server.BaseUrl);
+        Status(await api.GetAsync("/current/user", Credential.Basic("admin", HeraldProcess.DefaultAdminPass)), 200);
+        Assert.True(File.Exists(dbPath), "the database was not created in the nested folder");
+    }
+
+    [Fact]
+    public async Task Start_DatabaseFileNotSqlite_ExitsWith1()
+    {
+        // A database file that is not SQLite stops the start with exit code 1 and a message, and is not overwritten.
+        using var dir = new TempDir();
+        var garbage = new string('x', 4096);
+        await File.WriteAllTextAsync(dir.File("gotify.db"), garbage);
+        var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"]);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("database", result.AllOutput, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(garbage, await File.ReadAllTextAsync(dir.File("gotify.db")));
+    }
+
+    [Fact]
+    public async Task Start_PortInUse_ExitsWith1NamingAddress()
+    {
+        // A port that cannot be bound stops the start with exit code 1 and a message naming the address.
+        using var dir = new TempDir();
+        using var blocker = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        blocker.Start();
+        var port = ((System.Net.IPEndPoint)blocker.LocalEndpoint).Port;
+        var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"], new Dictionary<string, string?> { ["GOTIFY_SERVER_PORT"] = P(port) });
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains(P(port), result.AllOutput, StringComparison.Ordinal);
+    }
+
     private static void AssertConfigFailure(ProcessResult result, params string[] keyNames)
     {
         Assert.True(result.ExitCode == 1, $"expected exit code 1: {result}");

@@ -199,6 +199,15 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
         Assert.Empty(await Api.AllMessagesAsync(acc.Auth));
     }
 
+    [Fact]
+    public async Task GetMessages_LongQueryAndLargeCookieHeader_AcceptedLikeGo()
+    {
+        // Go accepts up to 1 MiB of request line plus headers: a 20 KB query string or a 64 KB cookie jar from other apps on the domain still work.
+        var acc = await fx.NewAccountAsync();
+        Status(await Api.GetAsync("/message?pad=" + new string('a', 20_000), acc.Auth), 200);
+        Status(await Api.SendAsync(HttpMethod.Get, "/message", acc.Auth, headers: [new("Cookie", "other-app=" + new string('b', 64_000))]), 200);
+    }
+
     public static TheoryData<string, string> InvalidIds => new()
     {
         { "DELETE", "/message/abc" },

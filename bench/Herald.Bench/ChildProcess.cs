@@ -23,7 +23,7 @@ internal sealed class ChildProcess : IDisposable
 
     public string LogPath { get; }
 
-    public int Pid => _process.Id;
+    public int Pid { get; }
 
     public bool HasExited => _process.HasExited;
 
@@ -33,6 +33,7 @@ internal sealed class ChildProcess : IDisposable
     {
         Name = name;
         _process = process;
+        Pid = process.Id;
         LogPath = logPath;
     }
 
@@ -174,12 +175,39 @@ internal sealed class ChildProcess : IDisposable
     {
         foreach (var child in Live.Values.ToArray())
         {
-            await child.StopAsync(TimeSpan.FromSeconds(5));
+            try
+            {
+                await child.StopAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (InvalidOperationException)
+            {
+                // Already released by its owner.
+            }
             child.Dispose();
         }
     }
 
-    public void Dispose() => _process.Dispose();
+    /// <summary>Stops the process if it still runs (SIGTERM, then SIGKILL after 10 s), then releases it.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                Signal("TERM");
+                if (!_process.WaitForExit(TimeSpan.FromSeconds(10)))
+                {
+                    _process.Kill();
+                    _process.WaitForExit();
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        Live.TryRemove(Pid, out _);
+        _process.Dispose();
+    }
 
     /// <summary>A TCP port on 127.0.0.1 that is free right now.</summary>
     public static int FreePort()

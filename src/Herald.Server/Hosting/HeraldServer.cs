@@ -157,5 +157,6 @@ public static class HeraldServer
         SessionEndpoints.Map(app);
         ImageEndpoints.Map(app);
         StreamEndpoint.Map(app);
+        Web.WebUi.Map(app);
     }
 }

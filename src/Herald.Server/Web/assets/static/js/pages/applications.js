@@ -6,7 +6,7 @@ import { state, refreshApps, onApps } from '../state.js';
 import { formDialog, confirmDialog } from '../dialogs.js';
 import { toast, toastError } from '../toast.js';
 import { secret, rowsCard } from '../widgets.js';
-import { generateKeyBetween } from '../vendor/fractional-indexing.js';
+import { generateKeyBetween } from '../../vendor/fractional-indexing.js';
 
 const DEFAULT_IMAGE = 'static/defaultapp.png';
 

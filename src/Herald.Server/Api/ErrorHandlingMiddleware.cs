@@ -1,0 +1,64 @@
+namespace Herald.Server.Api;
+
+/// <summary>
+/// Makes every failure a Gotify error JSON: <see cref="ApiException"/>s, malformed or oversized requests that the
+/// framework rejects, unknown routes and methods (404 "page not found", as Gotify has no 405), and unexpected
+/// exceptions (500 without internals, logged). No request can crash the server.
+/// </summary>
+internal sealed class ErrorHandlingMiddleware
+{
+    private readonly RequestDelegate next;
+    private readonly ILogger<ErrorHandlingMiddleware> logger;
+
+    public ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
+    {
+        this.next = next;
+        this.logger = logger;
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+            var unmatched = (context.Response.StatusCode == 404 && context.GetEndpoint() is null) || context.Response.StatusCode == 405;
+            if (unmatched && !context.Response.HasStarted && context.Response.ContentLength is null or 0)
+            {
+                context.Response.Headers.Remove("Allow");
+                await ErrorResponse.WriteAsync(context, 404, "page not found");
+            }
+        }
+        catch (ApiException e)
+        {
+            await WriteAsync(context, e.StatusCode, e.Message);
+        }
+        catch (BadHttpRequestException e)
+        {
+            var description = e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? "request body too large"
+                : e.Message;
+            await WriteAsync(context, e.StatusCode, description);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is nobody to answer.
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            await WriteAsync(context, 500, "an internal error occurred");
+        }
+    }
+
+    private static async Task WriteAsync(HttpContext context, int status, string description)
+    {
+        if (context.Response.HasStarted)
+        {
+            context.Abort();
+            return;
+        }
+
+        context.Response.Clear();
+        await ErrorResponse.WriteAsync(context, status, description);
+    }
+}

@@ -1,0 +1,50 @@
+namespace Herald.Server.Configuration;
+
+/// <summary>The table of every key Herald reads; the names are Gotify's so existing configurations keep working.</summary>
+internal static class SettingKeys
+{
+    public static readonly IReadOnlyList<SettingKey> All =
+    [
+        new("loglevel", SettingKind.String, (s, v) => s.LogLevel = (string)v),
+        new("server.keepaliveperiodseconds", SettingKind.Int, (s, v) => s.Server.KeepAlivePeriodSeconds = (int)v),
+        new("server.listenaddr", SettingKind.String, (s, v) => s.Server.ListenAddr = (string)v),
+        new("server.port", SettingKind.Int, (s, v) => s.Server.Port = (int)v),
+        new("server.ssl.enabled", SettingKind.Bool, (s, v) => s.Server.Ssl.Enabled = (bool)v),
+        new("server.ssl.redirecttohttps", SettingKind.Bool, (s, v) => s.Server.Ssl.RedirectToHttps = (bool)v),
+        new("server.ssl.listenaddr", SettingKind.String, (s, v) => s.Server.Ssl.ListenAddr = (string)v),
+        new("server.ssl.port", SettingKind.Int, (s, v) => s.Server.Ssl.Port = (int)v),
+        new("server.ssl.certfile", SettingKind.String, (s, v) => s.Server.Ssl.CertFile = (string)v),
+        new("server.ssl.certkey", SettingKind.String, (s, v) => s.Server.Ssl.CertKey = (string)v),
+        new("server.ssl.letsencrypt.enabled", SettingKind.Bool, (s, v) => s.Server.Ssl.LetsEncrypt.Enabled = (bool)v),
+        new("server.ssl.letsencrypt.accepttos", SettingKind.Bool, (s, v) => s.Server.Ssl.LetsEncrypt.AcceptTos = (bool)v),
+        new("server.ssl.letsencrypt.cache", SettingKind.String, (s, v) => s.Server.Ssl.LetsEncrypt.Cache = (string)v),
+        new("server.ssl.letsencrypt.directoryurl", SettingKind.String, (s, v) => s.Server.Ssl.LetsEncrypt.DirectoryUrl = (string)v),
+        new("server.ssl.letsencrypt.hosts", SettingKind.List, (s, v) => s.Server.Ssl.LetsEncrypt.Hosts = (IReadOnlyList<string>)v),
+        new("server.responseheaders", SettingKind.Map, (s, v) => s.Server.ResponseHeaders = (IReadOnlyDictionary<string, string>)v),
+        new("server.trustedproxies", SettingKind.List, (s, v) => s.Server.TrustedProxies = (IReadOnlyList<string>)v),
+        new("server.securecookie", SettingKind.Bool, (s, v) => s.Server.SecureCookie = (bool)v),
+        new("server.cors.alloworigins", SettingKind.List, (s, v) => s.Server.Cors.AllowOrigins = (IReadOnlyList<string>)v),
+        new("server.cors.allowmethods", SettingKind.List, (s, v) => s.Server.Cors.AllowMethods = (IReadOnlyList<string>)v),
+        new("server.cors.allowheaders", SettingKind.List, (s, v) => s.Server.Cors.AllowHeaders = (IReadOnlyList<string>)v),
+        new("server.stream.pingperiodseconds", SettingKind.Int, (s, v) => s.Server.Stream.PingPeriodSeconds = (int)v),
+        new("server.stream.allowedorigins", SettingKind.List, (s, v) => s.Server.Stream.AllowedOrigins = (IReadOnlyList<string>)v),
+        new("server.maxbodybytes", SettingKind.Int, (s, v) => s.Server.MaxBodyBytes = (int)v),
+        new("oidc.enabled", SettingKind.Bool, (s, v) => s.Oidc.Enabled = (bool)v),
+        new("oidc.issuer", SettingKind.String, (s, v) => s.Oidc.Issuer = (string)v),
+        new("oidc.clientid", SettingKind.String, (s, v) => s.Oidc.ClientId = (string)v),
+        new("oidc.clientsecret", SettingKind.String, (s, v) => s.Oidc.ClientSecret = (string)v),
+        new("oidc.redirecturl", SettingKind.String, (s, v) => s.Oidc.RedirectUrl = (string)v),
+        new("oidc.autoregister", SettingKind.Bool, (s, v) => s.Oidc.AutoRegister = (bool)v),
+        new("oidc.linkbyusername", SettingKind.Bool, (s, v) => s.Oidc.LinkByUsername = (bool)v) { EnvironmentName = "GOTIFY_OIDC_LINK_BY_USERNAME" },
+        new("oidc.usernameclaim", SettingKind.String, (s, v) => s.Oidc.UsernameClaim = (string)v),
+        new("oidc.scopes", SettingKind.List, (s, v) => s.Oidc.Scopes = (IReadOnlyList<string>)v),
+        new("database.dialect", SettingKind.String, (s, v) => s.Database.Dialect = (string)v),
+        new("database.connection", SettingKind.String, (s, v) => s.Database.Connection = (string)v),
+        new("defaultuser.name", SettingKind.String, (s, v) => s.DefaultUser.Name = (string)v),
+        new("defaultuser.pass", SettingKind.String, (s, v) => s.DefaultUser.Pass = (string)v),
+        new("passstrength", SettingKind.Int, (s, v) => s.PassStrength = (int)v),
+        new("uploadedimagesdir", SettingKind.String, (s, v) => s.UploadedImagesDir = (string)v),
+        new("pluginsdir", SettingKind.String, (s, v) => s.PluginsDir = (string)v),
+        new("registration", SettingKind.Bool, (s, v) => s.Registration = (bool)v),
+    ];
+}

@@ -1,0 +1,393 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Herald.Server.Configuration;
+
+/// <summary>
+/// Loads <see cref="HeraldSettings"/> the way both Gotify generations do: defaults, then Gotify 2's YAML file
+/// (<c>./config.yml</c>, else <c>/etc/gotify/config.yml</c>), then Gotify 3's env file, then the process
+/// environment. Every variable may also be given as <c>NAME_FILE</c> naming a file that holds the value.
+/// Any unusable value throws <see cref="ConfigurationException"/> naming the key.
+/// </summary>
+public static class SettingsLoader
+{
+    private static readonly string[] SupportedDialects = ["sqlite3", "mysql", "postgres"];
+    private static readonly string[] LogLevels = ["trace", "debug", "info", "warn", "error", "fatal", "panic"];
+
+    /// <param name="environment">The process environment (tests pass their own).</param>
+    /// <param name="workingDirectory">Where relative files (<c>config.yml</c>, <c>gotify-server.env</c>) are looked up.</param>
+    public static HeraldSettings Load(IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    {
+        var settings = new HeraldSettings();
+        ApplyYamlFile(settings, workingDirectory);
+
+        var variables = new Dictionary<string, string>(ReadEnvFile(environment, workingDirectory), StringComparer.Ordinal);
+        foreach (var (name, value) in environment)
+        {
+            variables[name] = value;
+        }
+
+        foreach (var key in SettingKeys.All)
+        {
+            var raw = ReadVariable(variables, key.EnvironmentName);
+            if (raw is not null)
+            {
+                key.Apply(settings, ParseText(raw, key.Kind, key.EnvironmentName));
+            }
+        }
+
+        Validate(settings);
+        if (!settings.UploadedImagesDir.EndsWith(Path.DirectorySeparatorChar) && !settings.UploadedImagesDir.EndsWith('/'))
+        {
+            settings.UploadedImagesDir += Path.DirectorySeparatorChar;
+        }
+
+        return settings;
+    }
+
+    private static string? ReadVariable(Dictionary<string, string> variables, string name)
+    {
+        if (variables.TryGetValue(name, out var value))
+        {
+            return value;
+        }
+
+        if (!variables.TryGetValue(name + "_FILE", out var file))
+        {
+            return null;
+        }
+
+        try
+        {
+            return File.ReadAllText(file).TrimEnd('\r', '\n');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new ConfigurationException($"{name}_FILE: cannot read \"{file}\": {e.Message}", e);
+        }
+    }
+
+    private static void ApplyYamlFile(HeraldSettings settings, string workingDirectory)
+    {
+        var path = new[] { Path.Combine(workingDirectory, "config.yml"), "/etc/gotify/config.yml" }.FirstOrDefault(File.Exists);
+        if (path is null)
+        {
+            return;
+        }
+
+        var name = Path.GetFileName(path);
+        YamlMappingNode? root;
+        try
+        {
+            var stream = new YamlStream();
+            using var reader = new StreamReader(path);
+            stream.Load(reader);
+            root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode as YamlMappingNode;
+            if (root is null && stream.Documents.Count > 0 && stream.Documents[0].RootNode is not YamlScalarNode { Value: null or "" })
+            {
+                throw new ConfigurationException($"{path}: the file must hold a YAML mapping of settings");
+            }
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigurationException($"{path}: invalid YAML at line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}", e);
+        }
+        catch (IOException e)
+        {
+            throw new ConfigurationException($"{path}: cannot read: {e.Message}", e);
+        }
+
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var key in SettingKeys.All)
+        {
+            var node = Find(root, key.Path.Split('.'));
+            if (node is not null)
+            {
+                key.Apply(settings, ParseNode(node, key.Kind, $"{name}: {key.Path}"));
+            }
+        }
+    }
+
+    private static YamlNode? Find(YamlMappingNode mapping, string[] path)
+    {
+        YamlNode current = mapping;
+        foreach (var segment in path)
+        {
+            if (current is not YamlMappingNode map)
+            {
+                return null;
+            }
+
+            var next = map.Children.FirstOrDefault(c => c.Key is YamlScalarNode k && string.Equals(k.Value, segment, StringComparison.OrdinalIgnoreCase));
+            if (next.Value is null)
+            {
+                return null;
+            }
+
+            current = next.Value;
+        }
+
+        // An empty value (`certfile:`) means "not set", as in Gotify.
+        return current is YamlScalarNode { Value: null or "" } scalar && scalar.Style == YamlDotNet.Core.ScalarStyle.Plain ? null : current;
+    }
+
+    private static object ParseNode(YamlNode node, SettingKind kind, string name) => (kind, node) switch
+    {
+        (SettingKind.List, YamlSequenceNode seq) => seq.Children.Select(c => c is YamlScalarNode s ? s.Value ?? string.Empty : throw Invalid(name, "list", c.ToString())).ToList(),
+        (SettingKind.Map, YamlMappingNode map) => map.Children.ToDictionary(
+            c => (c.Key as YamlScalarNode)?.Value ?? throw Invalid(name, "map", map.ToString()),
+            c => (c.Value as YamlScalarNode)?.Value ?? throw Invalid(name, "map", map.ToString()),
+            StringComparer.Ordinal),
+        (_, YamlScalarNode scalar) => ParseText(scalar.Value ?? string.Empty, kind, name),
+        _ => throw Invalid(name, KindName(kind), node.ToString()),
+    };
+
+    private static object ParseText(string text, SettingKind kind, string name)
+    {
+        switch (kind)
+        {
+            case SettingKind.String:
+                return text;
+            case SettingKind.Int:
+                return int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i) ? i : throw Invalid(name, "int", text);
+            case SettingKind.Bool:
+                return ParseBool(text) ?? throw Invalid(name, "bool", text);
+            case SettingKind.List:
+                return ParseList(text, name);
+            case SettingKind.Map:
+                return ParseMap(text, name);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind));
+        }
+    }
+
+    private static bool? ParseBool(string text) => text.Trim() switch
+    {
+        "1" or "t" or "T" or "TRUE" or "true" or "True" or "yes" or "Yes" or "on" or "On" => true,
+        "0" or "f" or "F" or "FALSE" or "false" or "False" or "no" or "No" or "off" or "Off" => false,
+        _ => null,
+    };
+
+    private static List<string> ParseList(string text, string name)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0)
+        {
+            return [];
+        }
+
+        // Gotify 2 users wrote YAML lists in variables: GOTIFY_SERVER_TRUSTEDPROXIES=[127.0.0.1/32, ::1]
+        if (trimmed.StartsWith('['))
+        {
+            return ParseYamlValue(trimmed, name, "list") is YamlSequenceNode seq
+                ? (List<string>)ParseNode(seq, SettingKind.List, name)
+                : throw Invalid(name, "list", text);
+        }
+
+        return ParseCsvLine(text);
+    }
+
+    private static Dictionary<string, string> ParseMap(string text, string name)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0)
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        // A JSON object (Gotify 3) is also YAML flow syntax (Gotify 2), so one parser reads both.
+        return ParseYamlValue(trimmed, name, "map") is YamlMappingNode map
+            ? (Dictionary<string, string>)ParseNode(map, SettingKind.Map, name)
+            : throw Invalid(name, "map", text);
+    }
+
+    private static YamlNode ParseYamlValue(string text, string name, string kind)
+    {
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            return stream.Documents[0].RootNode;
+        }
+        catch (YamlException e)
+        {
+            throw Invalid(name, kind, text, e);
+        }
+    }
+
+    /// <summary>One CSV record as Go's reader with LazyQuotes and TrimLeadingSpace reads it: quotes allow commas.</summary>
+    private static List<string> ParseCsvLine(string text)
+    {
+        var values = new List<string>();
+        var current = new StringBuilder();
+        var quoted = false;
+        var atStart = true;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (atStart && c is ' ' or '\t')
+            {
+                continue;
+            }
+
+            if (atStart && c == '"')
+            {
+                quoted = true;
+                atStart = false;
+                continue;
+            }
+
+            atStart = false;
+            if (quoted && c == '"')
+            {
+                if (i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    current.Append('"');
+                    i++;
+                }
+                else
+                {
+                    quoted = false;
+                }
+
+                continue;
+            }
+
+            if (!quoted && c == ',')
+            {
+                values.Add(current.ToString());
+                current.Clear();
+                atStart = true;
+                continue;
+            }
+
+            current.Append(c);
+        }
+
+        values.Add(current.ToString());
+        return values;
+    }
+
+    private static Dictionary<string, string> ReadEnvFile(IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    {
+        string? path;
+        if (environment.TryGetValue("GOTIFY_CONFIG_FILE", out var explicitPath) && explicitPath.Length > 0)
+        {
+            path = Path.Combine(workingDirectory, explicitPath);
+            if (!File.Exists(path))
+            {
+                throw new ConfigurationException($"GOTIFY_CONFIG_FILE: file \"{explicitPath}\" does not exist");
+            }
+        }
+        else
+        {
+            var xdg = environment.TryGetValue("XDG_CONFIG_HOME", out var x) && x.Length > 0
+                ? x
+                : environment.TryGetValue("HOME", out var home) && home.Length > 0 ? Path.Combine(home, ".config") : null;
+            var candidates = new List<string> { Path.Combine(workingDirectory, "gotify-server.env") };
+            if (xdg is not null)
+            {
+                candidates.Add(Path.Combine(xdg, "gotify", "gotify-server.env"));
+            }
+
+            candidates.Add("/etc/gotify/server.env");
+            path = candidates.FirstOrDefault(File.Exists);
+        }
+
+        if (path is null)
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        try
+        {
+            return EnvFile.Parse(File.ReadAllText(path));
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigurationException($"{path}: {e.Message}", e);
+        }
+        catch (IOException e)
+        {
+            throw new ConfigurationException($"{path}: cannot read: {e.Message}", e);
+        }
+    }
+
+    private static void Validate(HeraldSettings s)
+    {
+        if (!LogLevels.Contains(s.LogLevel.Trim().ToLowerInvariant()))
+        {
+            throw new ConfigurationException($"GOTIFY_LOGLEVEL: unknown log level \"{s.LogLevel}\" (use one of {string.Join(", ", LogLevels)})");
+        }
+
+        if (!SupportedDialects.Contains(s.Database.Dialect))
+        {
+            throw new ConfigurationException($"GOTIFY_DATABASE_DIALECT: unsupported dialect: {s.Database.Dialect} (use one of {string.Join(", ", SupportedDialects)})");
+        }
+
+        CheckRange("GOTIFY_SERVER_PORT", s.Server.Port, 0, 65535);
+        CheckRange("GOTIFY_SERVER_SSL_PORT", s.Server.Ssl.Port, 0, 65535);
+        CheckRange("GOTIFY_PASSSTRENGTH", s.PassStrength, 4, 31);
+        CheckRange("GOTIFY_SERVER_STREAM_PINGPERIODSECONDS", s.Server.Stream.PingPeriodSeconds, 1, int.MaxValue);
+        CheckRange("GOTIFY_SERVER_KEEPALIVEPERIODSECONDS", s.Server.KeepAlivePeriodSeconds, -1, int.MaxValue);
+        if (s.Server.MaxBodyBytes < 1024)
+        {
+            throw new ConfigurationException($"GOTIFY_SERVER_MAXBODYBYTES: {s.Server.MaxBodyBytes} is too small (at least 1024)");
+        }
+
+        if (s.Server.Ssl.Enabled && !s.Server.Ssl.LetsEncrypt.Enabled && (s.Server.Ssl.CertFile.Length == 0 || s.Server.Ssl.CertKey.Length == 0))
+        {
+            throw new ConfigurationException("GOTIFY_SERVER_SSL_CERTFILE: ssl is enabled but certfile and certkey are not both set");
+        }
+
+        if (s.Server.Ssl.Enabled && s.Server.Ssl.LetsEncrypt.Enabled)
+        {
+            throw new ConfigurationException("GOTIFY_SERVER_SSL_LETSENCRYPT_ENABLED: Let's Encrypt is not supported by Herald; set certfile and certkey (for example from certbot) instead");
+        }
+
+        CheckRegexes("GOTIFY_SERVER_CORS_ALLOWORIGINS", s.Server.Cors.AllowOrigins);
+        CheckRegexes("GOTIFY_SERVER_STREAM_ALLOWEDORIGINS", s.Server.Stream.AllowedOrigins);
+        foreach (var proxy in s.Server.TrustedProxies)
+        {
+            if (!System.Net.IPNetwork.TryParse(proxy, out _) && !System.Net.IPAddress.TryParse(proxy, out _))
+            {
+                throw new ConfigurationException($"GOTIFY_SERVER_TRUSTEDPROXIES: \"{proxy}\" is neither an IP address nor a CIDR range");
+            }
+        }
+    }
+
+    private static void CheckRange(string name, long value, long min, long max)
+    {
+        if (value < min || value > max)
+        {
+            throw new ConfigurationException($"{name}: {value} is out of range ({min} to {max})");
+        }
+    }
+
+    private static void CheckRegexes(string name, IEnumerable<string> patterns)
+    {
+        foreach (var pattern in patterns)
+        {
+            try
+            {
+                _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException e)
+            {
+                throw new ConfigurationException($"{name}: invalid regular expression \"{pattern}\": {e.Message}", e);
+            }
+        }
+    }
+
+    private static ConfigurationException Invalid(string name, string kind, string? value, Exception? inner = null) =>
+        new($"invalid {kind} for {name} (\"{value}\")", inner);
+
+    private static string KindName(SettingKind kind) => kind.ToString().ToLowerInvariant();
+}

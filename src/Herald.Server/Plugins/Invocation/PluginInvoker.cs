@@ -97,6 +97,31 @@ internal sealed class PluginInvoker(ILogger<PluginInvoker> logger)
             },
             cancellationToken);
 
+    /// <summary>
+    /// Runs long-lived background work of an instance: no timeout and no call slot (it runs for as long as the instance
+    /// is enabled), but exceptions are caught and attributed like every other call, and reported to
+    /// <paramref name="onFailure"/> with the sentence to show the user.
+    /// </summary>
+    public Task RunBackgroundAsync(LoadedPlugin plugin, long userId, string name, Func<CancellationToken, Task> work, Action<string> onFailure, CancellationToken stopping) =>
+        Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await work(stopping);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    // Stopped by the host.
+                }
+                catch (Exception e)
+                {
+                    logger.LogError(e, "Background work {Work} of plugin {ModulePath} failed for user {UserId}", name, plugin.ModulePath, userId);
+                    onFailure($"background work '{name}' failed: {e.GetType().Name}: {e.Message}");
+                }
+            },
+            CancellationToken.None);
+
     private static string Seconds(TimeSpan timeout) =>
         timeout.TotalSeconds >= 1 ? $"{timeout.TotalSeconds:0.#} s" : $"{timeout.TotalMilliseconds:0} ms";
 }

@@ -98,3 +98,17 @@ public sealed record SecurityUpdateResponseJson(
 [JsonSerializable(typeof(SecurityUpdateResponseJson))]
 [JsonSerializable(typeof(string))]
 public sealed partial class HeraldJson : JsonSerializerContext;
+
+/// <summary>The serializer instance the API uses.</summary>
+public sealed partial class HeraldJson
+{
+    /// <summary>
+    /// Like <see cref="Default"/>, but without escaping quotes and ampersands as <c>\u0027</c>/<c>\u0026</c>, so bodies
+    /// read naturally; any JSON parser reads both.
+    /// </summary>
+    public static HeraldJson Api { get; } = new(new JsonSerializerOptions
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new GoTimeConverter(), new NullableGoTimeConverter() },
+    });
+}

@@ -18,6 +18,6 @@ public sealed record ErrorResponse(
     public static Task WriteAsync(HttpContext context, int status, string description)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new ErrorResponse(StatusText(status), status, description), HeraldJson.Default.ErrorResponse);
+        return context.Response.WriteAsJsonAsync(new ErrorResponse(StatusText(status), status, description), HeraldJson.Api.ErrorResponse);
     }
 }

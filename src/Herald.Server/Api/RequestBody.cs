@@ -75,6 +75,9 @@ internal sealed class RequestBody
         return new RequestBody(null, form, request.Query, structName);
     }
 
+    /// <summary>The query string alone, as Gotify binds GET parameters whatever the content type.</summary>
+    public static RequestBody FromQuery(HttpContext context, string structName) => new(null, null, context.Request.Query, structName);
+
     public static bool IsJsonContent(string? contentType) =>
         contentType is not null && contentType.Split(';')[0].Trim().EndsWith("json", StringComparison.OrdinalIgnoreCase);
 
@@ -140,7 +143,7 @@ internal sealed class RequestBody
         };
     }
 
-    private long? GetInteger(string field, string goType, long min, long max)
+    public long? GetInteger(string field, string goType, long min, long max)
     {
         if (json is { } obj)
         {
@@ -225,7 +228,15 @@ internal sealed class RequestBody
 
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd('.');
+        foreach (var marker in new[] { " Path:", " LineNumber:" })
+        {
+            var cut = message.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+        }
+
+        return message.TrimEnd('.', ' ');
     }
 }

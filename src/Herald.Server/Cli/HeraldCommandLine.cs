@@ -1,12 +1,52 @@
+using System.CommandLine;
+using System.Collections;
+using Herald.Server.Configuration;
+using Herald.Server.Hosting;
+
 namespace Herald.Server.Cli;
 
-/// <summary>Entry point of the <c>herald</c> executable: <c>serve</c> (default) and <c>version</c>.</summary>
+/// <summary>The <c>herald</c> executable: <c>serve</c> (also the default) and <c>version</c>.</summary>
 public static class HeraldCommandLine
 {
     /// <summary>Parses <paramref name="args"/> and runs the chosen command; returns the process exit code.</summary>
     public static Task<int> RunAsync(string[] args)
     {
-        Console.WriteLine("herald");
-        return Task.FromResult(0);
+        var serve = new Command("serve", "Run the server (the default command).");
+        serve.SetAction((_, cancellationToken) => ServeAsync(cancellationToken));
+
+        var version = new Command("version", "Print version, commit and build date.");
+        version.SetAction(_ =>
+        {
+            var build = BuildInfo.FromAssembly();
+            Console.WriteLine($"Version: {build.Version}");
+            Console.WriteLine($"Commit: {build.Commit}");
+            Console.WriteLine($"BuildDate: {build.BuildDate}");
+            return 0;
+        });
+
+        var root = new RootCommand("Herald: a self-hosted push-notification server, drop-in compatible with Gotify.");
+        root.Subcommands.Add(serve);
+        root.Subcommands.Add(version);
+        root.SetAction((_, cancellationToken) => ServeAsync(cancellationToken));
+        // The web host handles SIGINT/SIGTERM itself with a graceful drain; the parser must not cut it short.
+        return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    private static async Task<int> ServeAsync(CancellationToken cancellationToken)
+    {
+        HeraldSettings settings;
+        try
+        {
+            var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+                .ToDictionary(e => (string)e.Key, e => e.Value as string ?? string.Empty, StringComparer.Ordinal);
+            settings = SettingsLoader.Load(environment, Directory.GetCurrentDirectory());
+        }
+        catch (ConfigurationException e)
+        {
+            await Console.Error.WriteLineAsync($"herald: configuration error: {e.Message}");
+            return 1;
+        }
+
+        return await HeraldServer.RunAsync(settings, cancellationToken);
     }
 }

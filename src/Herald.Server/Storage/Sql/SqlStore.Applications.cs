@@ -17,7 +17,7 @@ internal abstract partial class SqlStore
 
     public async Task<string> GetMaxSortKeyAsync(long userId, CancellationToken cancellationToken)
     {
-        var value = await QuerySingleAsync<object>("SELECT MAX(sort_key) FROM applications WHERE user_id = @userId", new { userId }, cancellationToken);
+        var value = await ScalarAsync("SELECT MAX(sort_key) FROM applications WHERE user_id = @userId", new { userId }, cancellationToken);
         return value switch
         {
             null or DBNull => string.Empty,

@@ -66,6 +66,12 @@ internal abstract partial class SqlStore : IHeraldStore
         return await connection.QueryFirstOrDefaultAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
     }
 
+    protected async Task<object?> ScalarAsync(string sql, object? parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+
     protected Task<int> ExecuteAsync(string sql, object? parameters, CancellationToken cancellationToken) =>
         WriteGuardedAsync((c, t) => c.ExecuteAsync(new CommandDefinition(sql, parameters, t, cancellationToken: cancellationToken)), cancellationToken);
 

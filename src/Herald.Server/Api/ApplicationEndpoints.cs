@@ -1,0 +1,194 @@
+using Herald.Server.Auth;
+using Herald.Server.Model;
+using Herald.Server.Storage;
+
+namespace Herald.Server.Api;
+
+/// <summary><c>/application</c>: the senders of a user's messages, their images and tokens.</summary>
+internal static class ApplicationEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/application", ListAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapPost("/application", CreateAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapPut("/application/{id}", UpdateAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapDelete("/application/{id}", DeleteAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapPost("/application/{id}/image", UploadImageAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapDelete("/application/{id}/image", RemoveImageAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapPut("/application/{id}/security", UpdateSecurityAsync).RequireGotifyAuth(AuthRequirement.ElevatedClient);
+    }
+
+    private static async Task ListAsync(HttpContext context, IHeraldStore store)
+    {
+        var apps = await store.GetApplicationsByUserAsync(context.GetCaller().User.Id, context.RequestAborted);
+        await Responses.Json<IReadOnlyList<ApplicationJson>>(context, apps.Select(EntityMapper.ToJson).ToList(), HeraldJson.Api.IReadOnlyListApplicationJson);
+    }
+
+    private static async Task CreateAsync(HttpContext context, IHeraldStore store, TimeProvider time)
+    {
+        var userId = context.GetCaller().User.Id;
+        var body = await RequestBody.ReadAsync(context, "ApplicationParams");
+        var name = Validation.Required(body.GetString("name"), "name");
+        var description = body.GetString("description") ?? string.Empty;
+        var priority = body.GetInt("defaultPriority") ?? 0;
+        var sortKey = body.GetString("sortKey");
+        if (string.IsNullOrEmpty(sortKey))
+        {
+            sortKey = FractionalIndex.KeyAfter(await store.GetMaxSortKeyAsync(userId, context.RequestAborted));
+        }
+
+        var application = new Application(0, await NewTokenAsync(store, context.RequestAborted), userId, name, description, false, string.Empty, priority, time.GetLocalNow(), null, sortKey);
+        application = await SaveAsync(() => store.CreateApplicationAsync(application, context.RequestAborted));
+        await Responses.Json(context, EntityMapper.ToJson(application), HeraldJson.Api.ApplicationJson);
+    }
+
+    private static async Task UpdateAsync(HttpContext context, IHeraldStore store)
+    {
+        var application = await FindOwnAsync(context, store);
+        var body = await RequestBody.ReadAsync(context, "ApplicationParams");
+        var name = Validation.Required(body.GetString("name"), "name");
+        var sortKey = body.GetString("sortKey");
+        var updated = application with
+        {
+            Name = name,
+            Description = body.GetString("description") ?? string.Empty,
+            DefaultPriority = body.GetInt("defaultPriority") ?? 0,
+            SortKey = string.IsNullOrEmpty(sortKey) ? application.SortKey : sortKey,
+        };
+        await SaveAsync(async () =>
+        {
+            await store.UpdateApplicationAsync(updated, context.RequestAborted);
+            return updated;
+        });
+        await Responses.Json(context, EntityMapper.ToJson(updated), HeraldJson.Api.ApplicationJson);
+    }
+
+    private static async Task DeleteAsync(HttpContext context, IHeraldStore store, ImageStore images)
+    {
+        var application = await FindOwnAsync(context, store);
+        if (application.Internal)
+        {
+            throw ApiException.BadRequest("cannot delete internal application");
+        }
+
+        await store.DeleteApplicationAsync(application.Id, context.RequestAborted);
+        images.Delete(application.Image);
+        await Responses.Empty(context);
+    }
+
+    private static async Task UploadImageAsync(HttpContext context, IHeraldStore store, ImageStore images)
+    {
+        var application = await FindOwnAsync(context, store);
+        var file = context.Request.HasFormContentType
+            ? (await ReadFormAsync(context)).Files.GetFile("file")
+            : null;
+        if (file is null)
+        {
+            throw ApiException.BadRequest("file with key 'file' must be present");
+        }
+
+        await using var content = file.OpenReadStream();
+        var head = new byte[ImageSniffer.HeaderLength];
+        var read = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, context.RequestAborted);
+        if (!ImageSniffer.IsImage(head.AsSpan(0, read)))
+        {
+            throw ApiException.BadRequest("file must be an image");
+        }
+
+        var extension = Path.GetExtension(file.FileName);
+        if (!ImageStore.Extensions.Contains(extension))
+        {
+            throw ApiException.BadRequest("invalid file extension");
+        }
+
+        content.Position = 0;
+        var name = await images.SaveAsync(content, extension, context.RequestAborted);
+        var updated = application with { Image = name };
+        try
+        {
+            await store.UpdateApplicationAsync(updated, CancellationToken.None);
+        }
+        catch
+        {
+            images.Delete(name);
+            throw;
+        }
+
+        images.Delete(application.Image);
+        await Responses.Json(context, EntityMapper.ToJson(updated), HeraldJson.Api.ApplicationJson);
+    }
+
+    private static async Task RemoveImageAsync(HttpContext context, IHeraldStore store, ImageStore images)
+    {
+        var application = await FindOwnAsync(context, store);
+        if (application.Image.Length == 0)
+        {
+            throw ApiException.BadRequest($"app with id {application.Id} does not have a customized image");
+        }
+
+        var updated = application with { Image = string.Empty };
+        await store.UpdateApplicationAsync(updated, context.RequestAborted);
+        images.Delete(application.Image);
+        await Responses.Json(context, EntityMapper.ToJson(updated), HeraldJson.Api.ApplicationJson);
+    }
+
+    private static async Task UpdateSecurityAsync(HttpContext context, IHeraldStore store)
+    {
+        var application = await FindOwnAsync(context, store);
+        var body = await RequestBody.ReadAsync(context, "SecurityUpdateAction");
+        if (body.GetBool("regenerateToken") != true)
+        {
+            await Responses.Json(context, new SecurityUpdateResponseJson(null), HeraldJson.Api.SecurityUpdateResponseJson);
+            return;
+        }
+
+        var updated = application with { Token = await NewTokenAsync(store, context.RequestAborted) };
+        await store.UpdateApplicationAsync(updated, context.RequestAborted);
+        await Responses.Json(context, new SecurityUpdateResponseJson(new RegeneratedTokenJson(updated.Token)), HeraldJson.Api.SecurityUpdateResponseJson);
+    }
+
+    private static async Task<Application> FindOwnAsync(HttpContext context, IHeraldStore store)
+    {
+        var id = RouteValues.Id(context);
+        var application = await store.GetApplicationByIdAsync(id, context.RequestAborted);
+        return application is not null && application.UserId == context.GetCaller().User.Id
+            ? application
+            : throw ApiException.NotFound($"app with id {id} doesn't exists");
+    }
+
+    private static async Task<IFormCollection> ReadFormAsync(HttpContext context)
+    {
+        try
+        {
+            return await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (InvalidDataException e)
+        {
+            throw ApiException.BadRequest($"invalid form data: {e.Message}");
+        }
+    }
+
+    private static async Task<string> NewTokenAsync(IHeraldStore store, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var token = TokenGenerator.NewApplicationToken();
+            if (await store.GetApplicationByTokenAsync(token, cancellationToken) is null)
+            {
+                return token;
+            }
+        }
+    }
+
+    private static async Task<Application> SaveAsync(Func<Task<Application>> save)
+    {
+        try
+        {
+            return await save();
+        }
+        catch (DuplicateKeyException)
+        {
+            throw ApiException.BadRequest("sort key is not unique");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using Herald.Server.Auth;
+using Herald.Server.Model;
+using Herald.Server.Storage;
+using Herald.Server.Streaming;
+
+namespace Herald.Server.Api;
+
+/// <summary><c>/client</c>: the devices and sessions that read a user's messages.</summary>
+internal static class ClientEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/client", ListAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapPost("/client", CreateAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapPut("/client/{id}", UpdateAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapDelete("/client/{id}", DeleteAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapPost("/client/{id}/elevate", ElevateAsync).RequireGotifyAuth(AuthRequirement.ElevatedClient);
+    }
+
+    /// <summary>Creates a client with a fresh token; shared with the session login.</summary>
+    public static async Task<Client> CreateClientAsync(IHeraldStore store, long userId, string name, long expiresAfterSeconds, DateTimeOffset? elevatedUntil, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var token = TokenGenerator.NewClientToken();
+            if (await store.GetClientByTokenAsync(token, now, cancellationToken) is not null)
+            {
+                continue;
+            }
+
+            var client = new Client(0, token, userId, name, now, null, elevatedUntil, expiresAfterSeconds, null);
+            client = client with { ExpiresAt = ClientExpiry.ExpiresAt(client) };
+            try
+            {
+                return await store.CreateClientAsync(client, cancellationToken);
+            }
+            catch (DuplicateKeyException)
+            {
+                // Another request took the same token in between: draw again.
+            }
+        }
+    }
+
+    private static async Task ListAsync(HttpContext context, IHeraldStore store, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        var clients = await store.GetClientsByUserAsync(context.GetCaller().User.Id, now, context.RequestAborted);
+        await Responses.Json<IReadOnlyList<ClientJson>>(context, clients.Select(c => EntityMapper.ToJson(c, now)).ToList(), HeraldJson.Api.IReadOnlyListClientJson);
+    }
+
+    private static async Task CreateAsync(HttpContext context, IHeraldStore store, TimeProvider time)
+    {
+        var body = await RequestBody.ReadAsync(context, "ClientParams");
+        var name = Validation.Required(body.GetString("name"), "name");
+        var expiry = body.GetUInt("expiresAfterInactivitySeconds") ?? 0;
+        var now = time.GetLocalNow();
+        var client = await CreateClientAsync(store, context.GetCaller().User.Id, name, expiry, null, now, context.RequestAborted);
+        await Responses.Json(context, EntityMapper.ToJson(client, now), HeraldJson.Api.ClientJson);
+    }
+
+    private static async Task UpdateAsync(HttpContext context, IHeraldStore store, TimeProvider time)
+    {
+        var client = await FindOwnAsync(context, store, time, id => $"client with id {id} doesn't exists");
+        var body = await RequestBody.ReadAsync(context, "ClientParams");
+        var name = Validation.Required(body.GetString("name"), "name");
+        var expiry = body.GetUInt("expiresAfterInactivitySeconds");
+        var updated = client with { Name = name, ExpiresAfterInactivitySeconds = expiry ?? client.ExpiresAfterInactivitySeconds };
+        updated = updated with { ExpiresAt = ClientExpiry.ExpiresAt(updated) };
+        await store.UpdateClientAsync(updated, context.RequestAborted);
+        await Responses.Json(context, EntityMapper.ToJson(updated, time.GetUtcNow()), HeraldJson.Api.ClientJson);
+    }
+
+    private static async Task DeleteAsync(HttpContext context, IHeraldStore store, StreamHub hub, TimeProvider time)
+    {
+        var client = await FindOwnAsync(context, store, time, id => $"client with id {id} doesn't exists");
+        await store.DeleteClientAsync(client.Id, context.RequestAborted);
+        hub.CloseClient(client.Token);
+        await Responses.Empty(context);
+    }
+
+    private static async Task ElevateAsync(HttpContext context, IHeraldStore store, TimeProvider time)
+    {
+        var client = await FindOwnAsync(context, store, time, _ => "client not found");
+        var body = await RequestBody.ReadAsync(context, "ElevateRequest");
+        var seconds = Validation.Required(body.GetInt("durationSeconds"), "durationSeconds");
+        await store.UpdateClientAsync(client with { ElevatedUntil = time.GetLocalNow().AddSeconds(seconds) }, context.RequestAborted);
+        await Responses.Empty(context, StatusCodes.Status204NoContent);
+    }
+
+    private static async Task<Client> FindOwnAsync(HttpContext context, IHeraldStore store, TimeProvider time, Func<long, string> notFound)
+    {
+        var id = RouteValues.Id(context);
+        var client = await store.GetClientByIdAsync(id, time.GetUtcNow(), context.RequestAborted);
+        return client is not null && client.UserId == context.GetCaller().User.Id ? client : throw ApiException.NotFound(notFound(id));
+    }
+}

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Herald.Server.Auth;
+using Herald.Server.Model;
+using Herald.Server.Services;
+using Herald.Server.Storage;
+
+namespace Herald.Server.Api;
+
+/// <summary><c>/message</c> and <c>/application/{id}/message</c>.</summary>
+internal static class MessageEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/message", CreateAsync).RequireGotifyAuth(AuthRequirement.ApplicationOrClient);
+        routes.MapGet("/message", ListAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapDelete("/message", DeleteAllAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapDelete("/message/{id}", DeleteAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapGet("/application/{id}/message", ListByApplicationAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapDelete("/application/{id}/message", DeleteByApplicationAsync).RequireGotifyAuth(AuthRequirement.Client);
+    }
+
+    private static async Task CreateAsync(HttpContext context, IHeraldStore store, MessageService messages)
+    {
+        var caller = context.GetCaller();
+        var body = await RequestBody.ReadAsync(context, "CreateMessage");
+        var text = Validation.Required(body.GetString("message"), "message");
+        var title = body.GetString("title");
+        var priority = body.GetInt("priority");
+        var extras = body.GetObject("extras");
+        var appId = body.GetUInt("appid");
+
+        var application = caller.Application;
+        if (application is null)
+        {
+            // Gotify 3: a user may send into one of their own applications by naming it.
+            if (appId is null or 0)
+            {
+                throw ApiException.BadRequest("appid is required when not authenticating with an application token");
+            }
+
+            application = await store.GetApplicationByIdAsync(appId.Value, context.RequestAborted);
+            if (application is null || application.UserId != caller.User.Id)
+            {
+                throw ApiException.BadRequest("appid not found");
+            }
+        }
+
+        var message = await messages.SendAsync(
+            application,
+            text,
+            string.IsNullOrWhiteSpace(title) ? application.Name : title,
+            priority ?? application.DefaultPriority,
+            extras is { } e && e.EnumerateObject().Any() ? JsonSerializer.SerializeToUtf8Bytes(e) : null,
+            CancellationToken.None);
+        await Responses.Json(context, MessageMapper.ToJson(message), HeraldJson.Api.MessageJson);
+    }
+
+    private static async Task ListAsync(HttpContext context, IHeraldStore store)
+    {
+        var (limit, since) = Paging(context);
+        var caller = context.GetCaller();
+        var page = await store.GetMessagesByUserAsync(caller.User.Id, limit + 1, since, context.RequestAborted);
+        await WritePageAsync(context, page, limit);
+    }
+
+    private static async Task ListByApplicationAsync(HttpContext context, IHeraldStore store)
+    {
+        var id = RouteValues.Id(context);
+        var (limit, since) = Paging(context);
+        var application = await store.GetApplicationByIdAsync(id, context.RequestAborted);
+        if (application is null || application.UserId != context.GetCaller().User.Id)
+        {
+            throw ApiException.NotFound("application does not exist");
+        }
+
+        var page = await store.GetMessagesByApplicationAsync(id, limit + 1, since, context.RequestAborted);
+        await WritePageAsync(context, page, limit);
+    }
+
+    private static async Task DeleteAllAsync(HttpContext context, IHeraldStore store)
+    {
+        await store.DeleteMessagesByUserAsync(context.GetCaller().User.Id, context.RequestAborted);
+        await Responses.Empty(context);
+    }
+
+    private static async Task DeleteAsync(HttpContext context, IHeraldStore store)
+    {
+        var id = RouteValues.Id(context);
+        var found = await store.GetMessageByIdAsync(id, context.RequestAborted);
+        if (found is null || found.Value.UserId != context.GetCaller().User.Id)
+        {
+            throw ApiException.NotFound("message does not exist");
+        }
+
+        await store.DeleteMessageAsync(id, context.RequestAborted);
+        await Responses.Empty(context);
+    }
+
+    private static async Task DeleteByApplicationAsync(HttpContext context, IHeraldStore store)
+    {
+        var id = RouteValues.Id(context);
+        var application = await store.GetApplicationByIdAsync(id, context.RequestAborted);
+        if (application is null || application.UserId != context.GetCaller().User.Id)
+        {
+            // Gotify's text, typo included: clients match on it.
+            throw ApiException.NotFound("application does not exists");
+        }
+
+        await store.DeleteMessagesByApplicationAsync(id, context.RequestAborted);
+        await Responses.Empty(context);
+    }
+
+    /// <summary><c>limit</c> 1..200 (default 100) and <c>since</c> ≥ 0 from the query, with Gotify's validation texts.</summary>
+    private static (int Limit, long Since) Paging(HttpContext context)
+    {
+        var query = RequestBody.FromQuery(context, "messageQuery");
+        var limit = query.GetInteger("limit", "int", long.MinValue, long.MaxValue) ?? 100;
+        var since = query.GetInteger("since", "uint", 0, uint.MaxValue) ?? 0;
+        var errors = new List<string>();
+        if (limit < 1)
+        {
+            errors.Add("Field 'limit' must be more or equal to 1");
+        }
+
+        if (limit > 200)
+        {
+            errors.Add("Field 'limit' must be less or equal to 200");
+        }
+
+        return errors.Count > 0 ? throw ApiException.BadRequest(string.Join("; ", errors)) : ((int)limit, since);
+    }
+
+    /// <summary>Writes one page; <c>next</c> (an absolute URL, as Gotify 2.x) only when more messages exist.</summary>
+    private static Task WritePageAsync(HttpContext context, IReadOnlyList<Message> fetched, int limit)
+    {
+        var more = fetched.Count > limit;
+        var page = more ? fetched.Take(limit).ToList() : fetched;
+        var since = more ? page[^1].Id : 0;
+        string? next = null;
+        if (more)
+        {
+            next = $"{RequestLocation.BaseUrl(context.Request)}{context.Request.Path}?limit={limit}&since={since}";
+        }
+
+        return Responses.Json(
+            context,
+            new PagedMessagesJson(new PagingJson(next, page.Count, since, limit), page.Select(MessageMapper.ToJson).ToList()),
+            HeraldJson.Api.PagedMessagesJson);
+    }
+}

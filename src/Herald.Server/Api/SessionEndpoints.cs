@@ -1,0 +1,51 @@
+using Herald.Server.Auth;
+using Herald.Server.Configuration;
+using Herald.Server.Storage;
+using Herald.Server.Streaming;
+
+namespace Herald.Server.Api;
+
+/// <summary>Gotify 3's cookie sessions for browsers: <c>/auth/local/login</c> and <c>/auth/logout</c>.</summary>
+internal static class SessionEndpoints
+{
+    private static readonly TimeSpan LoginElevation = TimeSpan.FromHours(1);
+
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/auth/local/login", LoginAsync);
+        routes.MapPost("/auth/logout", LogoutAsync).RequireGotifyAuth(AuthRequirement.Client);
+    }
+
+    private static async Task LoginAsync(HttpContext context, Authenticator authenticator, IHeraldStore store, HeraldSettings settings, TimeProvider time)
+    {
+        if (Authenticator.ReadBasic(context.Request) is null)
+        {
+            throw ApiException.Unauthorized("basic auth required");
+        }
+
+        var user = await authenticator.UserFromBasicAsync(context.Request, context.RequestAborted) ?? throw ApiException.Unauthorized("invalid credentials");
+        var body = await RequestBody.ReadAsync(context, "ClientParams");
+        var name = Validation.Required(body.GetString("name"), "name");
+        var now = time.GetLocalNow();
+        var client = await ClientEndpoints.CreateClientAsync(
+            store, user.Id, name, (long)SessionCookie.Lifetime.TotalSeconds, now + LoginElevation, now, context.RequestAborted);
+        SessionCookie.Set(context.Response, client.Token, settings.Server.SecureCookie);
+        await Responses.Json(context, UserEndpoints.ToCurrentUser(new Caller(user, CredentialKind.SessionCookie, client), now), HeraldJson.Api.CurrentUserJson);
+    }
+
+    private static async Task LogoutAsync(HttpContext context, IHeraldStore store, StreamHub hub, HeraldSettings settings)
+    {
+        SessionCookie.Clear(context.Response, settings.Server.SecureCookie);
+        var caller = context.GetCaller();
+        if (caller.Client is not { } client)
+        {
+            // Written here rather than thrown so the cleared cookie survives, as in Gotify.
+            await ErrorResponse.WriteAsync(context, StatusCodes.Status403Forbidden, "no client auth provided");
+            return;
+        }
+
+        await store.DeleteClientAsync(client.Id, context.RequestAborted);
+        hub.CloseClient(client.Token);
+        await Responses.Empty(context);
+    }
+}

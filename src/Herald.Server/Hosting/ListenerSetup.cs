@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Herald.Server.Configuration;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+
+namespace Herald.Server.Hosting;
+
+/// <summary>Kestrel listeners from Gotify's settings: address or <c>unix:</c> socket, port, TLS, TCP keep-alive, body limit.</summary>
+internal static class ListenerSetup
+{
+    public static void Configure(WebApplicationBuilder builder, HeraldSettings settings)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = settings.Server.MaxBodyBytes;
+            Listen(kestrel, settings.Server.ListenAddr, settings.Server.Port, null);
+            if (settings.Server.Ssl.Enabled)
+            {
+                X509Certificate2 certificate;
+                try
+                {
+                    certificate = X509Certificate2.CreateFromPemFile(settings.Server.Ssl.CertFile, settings.Server.Ssl.CertKey);
+                }
+                catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or ArgumentException)
+                {
+                    throw new ConfigurationException($"GOTIFY_SERVER_SSL_CERTFILE: cannot load certificate \"{settings.Server.Ssl.CertFile}\" with key \"{settings.Server.Ssl.CertKey}\": {e.Message}", e);
+                }
+
+                Listen(kestrel, settings.Server.Ssl.ListenAddr, settings.Server.Ssl.Port, certificate);
+            }
+        });
+
+        var keepAlive = settings.Server.KeepAlivePeriodSeconds;
+        builder.WebHost.UseSockets(sockets =>
+        {
+            sockets.CreateBoundListenSocket = endpoint =>
+            {
+                var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                if (endpoint is IPEndPoint && keepAlive >= 0)
+                {
+                    // Accepted connections inherit these; 0 means Go's default of 15 s.
+                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+                    var seconds = keepAlive == 0 ? 15 : keepAlive;
+                    socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, seconds);
+                    socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, seconds);
+                }
+
+                return socket;
+            };
+        });
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string address, int port, X509Certificate2? certificate)
+    {
+        Action<ListenOptions> configure = options =>
+        {
+            // HTTP/2 needs TLS negotiation; plain listeners speak HTTP/1.1 (which websockets use anyway).
+            options.Protocols = certificate is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
+            if (certificate is not null)
+            {
+                options.UseHttps(certificate);
+            }
+        };
+
+        if (address.StartsWith("unix:", StringComparison.Ordinal))
+        {
+            var path = address[5..];
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
+
+            kestrel.ListenUnixSocket(path, configure);
+        }
+        else if (address.Length == 0)
+        {
+            kestrel.ListenAnyIP(port, configure);
+        }
+        else if (IPAddress.TryParse(address.Trim('[', ']'), out var ip))
+        {
+            kestrel.Listen(ip, port, configure);
+        }
+        else if (string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            kestrel.ListenLocalhost(port, configure);
+        }
+        else
+        {
+            var resolved = Dns.GetHostAddresses(address);
+            if (resolved.Length == 0)
+            {
+                throw new ConfigurationException($"GOTIFY_SERVER_LISTENADDR: cannot resolve \"{address}\"");
+            }
+
+            kestrel.Listen(resolved[0], port, configure);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using Herald.Server.Auth;
+using Herald.Server.Configuration;
+using Herald.Server.Model;
+using Herald.Server.Storage;
+using Herald.Server.Storage.Sqlite;
+
+namespace Herald.Server.Hosting;
+
+/// <summary>What happens before the server listens: folders, the database and its migration, the default admin.</summary>
+internal static class StartupTasks
+{
+    /// <summary>Opens the store named by <c>database.dialect</c>.</summary>
+    public static async Task<IHeraldStore> OpenStoreAsync(HeraldSettings settings, CancellationToken cancellationToken) =>
+        settings.Database.Dialect switch
+        {
+            "sqlite3" => await SqliteStore.OpenAsync(settings.Database.Connection, cancellationToken),
+            var other => throw new ConfigurationException($"GOTIFY_DATABASE_DIALECT: {other} is not supported by this version of Herald yet (use sqlite3)"),
+        };
+
+    public static void CreateFolders(HeraldSettings settings)
+    {
+        if (settings.PluginsDir.Length > 0)
+        {
+            Directory.CreateDirectory(settings.PluginsDir);
+        }
+
+        Directory.CreateDirectory(settings.UploadedImagesDir);
+    }
+
+    /// <summary>Migrates the schema, creates the default admin when there is no user at all, and back-fills sort keys.</summary>
+    public static async Task PrepareDatabaseAsync(IHeraldStore store, HeraldSettings settings, ILogger logger, CancellationToken cancellationToken)
+    {
+        await store.MigrateAsync(cancellationToken);
+        if (await store.CountUsersAsync(cancellationToken) == 0)
+        {
+            var hasher = new PasswordHasher(settings);
+            await store.CreateUserAsync(
+                new User(0, settings.DefaultUser.Name, hasher.Hash(settings.DefaultUser.Pass), true, DateTimeOffset.Now),
+                cancellationToken);
+            logger.LogInformation("Created the default admin user {UserName}", settings.DefaultUser.Name);
+        }
+
+        await store.FillMissingSortKeysAsync(cancellationToken);
+    }
+}

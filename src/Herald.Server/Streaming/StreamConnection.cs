@@ -1,0 +1,150 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+
+namespace Herald.Server.Streaming;
+
+/// <summary>
+/// One open <c>/stream</c> websocket. Messages are queued per connection and written by its own loop, so a slow
+/// or dead subscriber never delays the sender or other subscribers; one whose queue overflows is disconnected
+/// (it can fetch what it missed through <c>GET /message</c>).
+/// </summary>
+internal sealed class StreamConnection
+{
+    private const int QueueCapacity = 64;
+
+    // Gotify's limits: clients send nothing useful, so anything over 64 bytes is an error; each write gets 2 s.
+    private const int ReadLimit = 64;
+    private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly WebSocket socket;
+    private readonly Channel<ReadOnlyMemory<byte>> queue = Channel.CreateBounded<ReadOnlyMemory<byte>>(
+        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly CancellationTokenSource closing = new();
+
+    public StreamConnection(long userId, string? clientToken, WebSocket socket)
+    {
+        UserId = userId;
+        ClientToken = clientToken;
+        this.socket = socket;
+    }
+
+    public long UserId { get; }
+
+    /// <summary>The client token the stream was opened with; null for basic auth, so deleting a client never matches it.</summary>
+    public string? ClientToken { get; }
+
+    /// <summary>Queues a frame; false (and the connection is closed) when the subscriber is too far behind.</summary>
+    public bool TryEnqueue(ReadOnlyMemory<byte> frame)
+    {
+        if (queue.Writer.TryWrite(frame))
+        {
+            return true;
+        }
+
+        Close(WebSocketCloseStatus.PolicyViolation, "subscriber too slow");
+        return false;
+    }
+
+    /// <summary>Ends the connection with a close frame; the loops finish and <see cref="RunAsync"/> returns.</summary>
+    public void Close(WebSocketCloseStatus status, string reason)
+    {
+        closeStatus ??= (status, reason);
+        queue.Writer.TryComplete();
+    }
+
+    private (WebSocketCloseStatus Status, string Reason)? closeStatus;
+
+    /// <summary>Runs until the peer goes away, a write fails or times out, or <see cref="Close"/> is called.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, closing.Token);
+        var receiving = ReceiveAsync(linked.Token);
+        await SendAsync(linked.Token);
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                var (status, reason) = closeStatus ?? (WebSocketCloseStatus.NormalClosure, string.Empty);
+                using var timeout = new CancellationTokenSource(WriteTimeout);
+                await socket.CloseOutputAsync(status, reason, timeout.Token);
+            }
+
+            // Give the peer a moment to answer the close frame, then stop reading.
+            await Task.WhenAny(receiving, Task.Delay(WriteTimeout, CancellationToken.None));
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The peer is gone already.
+        }
+
+        await closing.CancelAsync();
+        try
+        {
+            await receiving;
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+
+        socket.Dispose();
+        closing.Dispose();
+    }
+
+    private async Task SendAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource();
+        try
+        {
+            await foreach (var frame in queue.Reader.ReadAllAsync(cancellationToken))
+            {
+                timeout.CancelAfter(WriteTimeout);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+                await socket.SendAsync(frame, WebSocketMessageType.Text, true, linked.Token);
+                if (!timeout.TryReset())
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // A failed or slow write ends the connection, as in Gotify.
+        }
+    }
+
+    private async Task ReceiveAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[ReadLimit + 1];
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+                    length += result.Count;
+                    if (length > ReadLimit)
+                    {
+                        Close(WebSocketCloseStatus.MessageTooBig, "read limit exceeded");
+                        return;
+                    }
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    Close(WebSocketCloseStatus.NormalClosure, string.Empty);
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Includes a missed pong: the keep-alive timeout aborts the socket.
+            Close(WebSocketCloseStatus.NormalClosure, string.Empty);
+        }
+    }
+}

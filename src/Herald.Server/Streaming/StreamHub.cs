@@ -1,0 +1,121 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using Herald.Server.Api;
+using Herald.Server.Model;
+using Herald.Server.Services;
+
+namespace Herald.Server.Streaming;
+
+/// <summary>
+/// Fans each new message out to every open stream of its user. The message is serialized once and the same bytes
+/// are queued on each connection without waiting, so delivery cost does not depend on the slowest subscriber.
+/// </summary>
+public sealed class StreamHub : IMessageObserver
+{
+    private readonly object gate = new();
+    private readonly Dictionary<long, StreamConnection[]> byUser = [];
+
+    /// <summary>Number of open streams, for metrics and tests.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return byUser.Values.Sum(c => c.Length);
+            }
+        }
+    }
+
+    public void OnMessageCreated(long userId, Message message)
+    {
+        StreamConnection[]? connections;
+        lock (gate)
+        {
+            if (!byUser.TryGetValue(userId, out connections))
+            {
+                return;
+            }
+        }
+
+        var frame = JsonSerializer.SerializeToUtf8Bytes(MessageMapper.ToJson(message), HeraldJson.Api.MessageJson);
+        foreach (var connection in connections)
+        {
+            connection.TryEnqueue(frame);
+        }
+    }
+
+    /// <summary>The client tokens that have an open stream, so their last use can be recorded.</summary>
+    public IReadOnlyCollection<string> ConnectedClientTokens()
+    {
+        lock (gate)
+        {
+            return byUser.Values.SelectMany(c => c).Select(c => c.ClientToken).OfType<string>().Distinct().ToList();
+        }
+    }
+
+    /// <summary>Closes the streams opened with <paramref name="clientToken"/> (the client was deleted).</summary>
+    public void CloseClient(string clientToken) => CloseWhere(c => c.ClientToken == clientToken);
+
+    /// <summary>Closes every stream of a user (the user was deleted).</summary>
+    public void CloseUser(long userId) => CloseWhere(c => c.UserId == userId);
+
+    /// <summary>Closes every stream with "going away" (the server is stopping).</summary>
+    public void CloseAll() => CloseWhere(_ => true, WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
+
+    internal async Task RunAsync(StreamConnection connection, CancellationToken cancellationToken)
+    {
+        Add(connection);
+        try
+        {
+            await connection.RunAsync(cancellationToken);
+        }
+        finally
+        {
+            Remove(connection);
+        }
+    }
+
+    private void Add(StreamConnection connection)
+    {
+        lock (gate)
+        {
+            byUser[connection.UserId] = byUser.TryGetValue(connection.UserId, out var existing) ? [.. existing, connection] : [connection];
+        }
+    }
+
+    private void Remove(StreamConnection connection)
+    {
+        lock (gate)
+        {
+            if (!byUser.TryGetValue(connection.UserId, out var existing))
+            {
+                return;
+            }
+
+            var remaining = existing.Where(c => c != connection).ToArray();
+            if (remaining.Length == 0)
+            {
+                byUser.Remove(connection.UserId);
+            }
+            else
+            {
+                byUser[connection.UserId] = remaining;
+            }
+        }
+    }
+
+    private void CloseWhere(Func<StreamConnection, bool> predicate, WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string reason = "")
+    {
+        List<StreamConnection> matches;
+        lock (gate)
+        {
+            matches = byUser.Values.SelectMany(c => c).Where(predicate).ToList();
+        }
+
+        foreach (var connection in matches)
+        {
+            connection.Close(status, reason);
+        }
+    }
+}

@@ -2,6 +2,7 @@ using System.Net;
 using Herald.Server.Api;
 using Herald.Server.Auth;
 using Herald.Server.Configuration;
+using Herald.Server.Plugins;
 using Herald.Server.Services;
 using Herald.Server.Storage;
 using Herald.Server.Streaming;
@@ -105,6 +106,7 @@ public static class HeraldServer
         services.AddSingleton<MessageService>();
         services.AddSingleton<UserService>();
         services.AddHostedService<ClientJanitor>();
+        services.AddHeraldPlugins(settings);
         services.AddRoutingCore();
         services.Configure<ForwardedHeadersOptions>(options =>
         {
@@ -152,5 +154,6 @@ public static class HeraldServer
         SessionEndpoints.Map(app);
         ImageEndpoints.Map(app);
         StreamEndpoint.Map(app);
+        app.MapHeraldPlugins();
     }
 }

@@ -75,6 +75,9 @@ internal sealed partial class PluginManager : IAsyncDisposable
 
     public PluginHostOptions Options => options;
 
+    /// <summary>The database, for the listing.</summary>
+    public Storage.IHeraldStore Store => store;
+
     /// <summary>Whether plugins are enabled at all (a non-empty <c>pluginsdir</c>).</summary>
     public bool IsEnabled => !string.IsNullOrEmpty(options.PluginsDirectory);
 

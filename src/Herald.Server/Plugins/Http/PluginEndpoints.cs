@@ -1,0 +1,76 @@
+using Herald.Server.Api;
+using Herald.Server.Auth;
+
+namespace Herald.Server.Plugins.Http;
+
+/// <summary>
+/// <c>/plugin</c>: list, enable/disable, config (YAML) and display of the caller's plugin instances, with Gotify's
+/// status codes and error texts. All need a client token or session (Gotify's RequireClient), no elevation.
+/// </summary>
+internal static class PluginEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/plugin", ListAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapGet("/plugin/{id}/config", GetConfigAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapPost("/plugin/{id}/config", UpdateConfigAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapGet("/plugin/{id}/display", GetDisplayAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapPost("/plugin/{id}/enable", (HttpContext context, PluginManager plugins) => SetEnabledAsync(context, plugins, true)).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapPost("/plugin/{id}/disable", (HttpContext context, PluginManager plugins) => SetEnabledAsync(context, plugins, false)).RequireGotifyAuth(AuthRequirement.Client);
+        WebhookEndpoint.Map(routes);
+    }
+
+    private static async Task ListAsync(HttpContext context, PluginManager plugins)
+    {
+        var items = await PluginListing.ForUserAsync(plugins, context.GetCaller().User.Id, context.RequestAborted);
+        await Responses.Json(context, items, PluginJson.Default.IReadOnlyListPluginConfJson);
+    }
+
+    private static async Task GetConfigAsync(HttpContext context, PluginManager plugins)
+    {
+        var instance = await plugins.RequireInstanceAsync(context.GetCaller().User.Id, RouteValues.Id(context), context.RequestAborted);
+        var yaml = await plugins.GetConfigAsync(instance, context.RequestAborted);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/x-yaml";
+        await context.Response.Body.WriteAsync(yaml, context.RequestAborted);
+    }
+
+    private static async Task UpdateConfigAsync(HttpContext context, PluginManager plugins)
+    {
+        var instance = await plugins.RequireInstanceAsync(context.GetCaller().User.Id, RouteValues.Id(context), context.RequestAborted);
+        var body = await PluginManager.ReadBodyAsync(context.Request, context.RequestAborted);
+        await plugins.UpdateConfigAsync(instance, body, context.RequestAborted);
+        await Responses.Empty(context);
+    }
+
+    private static async Task GetDisplayAsync(HttpContext context, PluginManager plugins)
+    {
+        var instance = await plugins.RequireInstanceAsync(context.GetCaller().User.Id, RouteValues.Id(context), context.RequestAborted);
+        var display = await plugins.GetDisplayAsync(instance, PublicBaseUrl(context.Request), context.RequestAborted);
+        await Responses.Json(context, display, PluginJson.Default.String);
+    }
+
+    private static async Task SetEnabledAsync(HttpContext context, PluginManager plugins, bool enable)
+    {
+        var instance = await plugins.RequireInstanceAsync(context.GetCaller().User.Id, RouteValues.Id(context), context.RequestAborted);
+        await plugins.SetEnabledAsync(instance, enable, context.RequestAborted);
+        await Responses.Empty(context);
+    }
+
+    /// <summary>
+    /// The server's public base URL as this client reaches it: scheme and host as Gotify computes them (proxy headers
+    /// included), plus the path prefix a reverse proxy strips (<c>X-Forwarded-Prefix</c>) or the app's path base,
+    /// ending in <c>/</c>. Gotify passes scheme and host only, which gives wrong links behind <c>/gotify/</c>-style proxies.
+    /// </summary>
+    internal static Uri? PublicBaseUrl(HttpRequest request)
+    {
+        var prefix = request.Headers["X-Forwarded-Prefix"].ToString().Split(',')[0].Trim().TrimEnd('/');
+        if (prefix.Length > 0 && !prefix.StartsWith('/'))
+        {
+            prefix = "/" + prefix;
+        }
+
+        var path = prefix + request.PathBase.Value?.TrimEnd('/') + "/";
+        return Uri.TryCreate(RequestLocation.BaseUrl(request) + path, UriKind.Absolute, out var uri) ? uri : null;
+    }
+}

@@ -2,6 +2,7 @@ using System.Net;
 using Herald.Server.Api;
 using Herald.Server.Auth;
 using Herald.Server.Configuration;
+using Herald.Server.Plugins;
 using Herald.Server.Services;
 using Herald.Server.Storage;
 using Herald.Server.Streaming;
@@ -107,6 +108,7 @@ public static class HeraldServer
         services.AddSingleton<MessageService>();
         services.AddSingleton<UserService>();
         services.AddHostedService<ClientJanitor>();
+        services.AddHeraldPlugins(settings);
         services.AddRoutingCore();
         services.Configure<ForwardedHeadersOptions>(options =>
         {
@@ -157,6 +159,7 @@ public static class HeraldServer
         SessionEndpoints.Map(app);
         ImageEndpoints.Map(app);
         StreamEndpoint.Map(app);
+        app.MapHeraldPlugins();
         Web.WebUi.Map(app);
     }
 }

@@ -41,7 +41,7 @@ public sealed class UiPage : IAsyncDisposable
     /// <summary>Every URL requested by the context so far.</summary>
     public IReadOnlyList<string> Requests => requests.ToArray();
 
-    /// <summary>Opens the UI and logs in through the login form; returns when the page shell is shown.</summary>
+    /// <summary>Opens the UI and logs in through the login form; returns when the page is shown.</summary>
     public async Task LoginAsync(string user = "admin", string password = "admin", string path = "/")
     {
         await Page.GotoAsync(path);
@@ -49,6 +49,9 @@ public sealed class UiPage : IAsyncDisposable
         await Page.Locator("#login-pass").FillAsync(password);
         await Page.Locator("#login-form button[type=submit]").ClickAsync();
         await Expect(Page.Locator("#logout-button")).ToBeVisibleAsync();
+
+        // The shell shows first; the page itself is routed once the applications are loaded.
+        await Expect(Page.Locator("main .page")).ToBeVisibleAsync();
     }
 
     /// <summary>Waits until the /stream websocket of the page is open (live messages arrive from then on).</summary>
@@ -58,6 +61,9 @@ public sealed class UiPage : IAsyncDisposable
     public async Task ScreenshotAsync(string name)
     {
         Directory.CreateDirectory(Repository.ScreenshotsDir);
+        // Toasts are cleared and the page scrolled to the top by script: Playwright's screenshot style option would
+        // inject a <style>, which the page's content security policy refuses (and reports as an error).
+        await Page.EvaluateAsync("() => { document.getElementById('toasts')?.replaceChildren(); window.scrollTo(0, 0); }");
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.ScreenshotsDir, name + ".png"), FullPage = true });
     }
 

@@ -31,7 +31,7 @@ public sealed class MessageTests : IClassFixture<UiFixture>
         await ui2.WaitForStreamAsync();
 
         // The first message after start-up also pays for just-in-time compilation on both sides; the timed one does not.
-        var warmUp = await ui.Api.PostMessageAsync(Token(other), "warm-up", "Warm-up");
+        var warmUp = await ui.Api.PostMessageAsync(Token(app), "warm-up", "Warm-up");
         await Expect(ui2.Page.Locator($"#messages article[data-id='{Id(warmUp)}']")).ToBeVisibleAsync();
 
         var stopwatch = Stopwatch.StartNew();

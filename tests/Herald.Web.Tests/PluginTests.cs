@@ -97,9 +97,10 @@ public sealed class PluginTests : IClassFixture<PluginUiFixture>
         ui2.AssertNoScriptErrors();
     }
 
-    // Invariant: plugins are per user: enabling and configuring for one user leaves another user's instance disabled.
+    // Invariant: plugins are per user: enabling for one user leaves another user's instance disabled, and that user's
+    // switch enables and disables only their own instance.
     [BrowserFact]
-    public async Task Plugin_EnabledByAdmin_OtherUserStillDisabled()
+    public async Task Plugin_EnabledByAdmin_OtherUserStillDisabledAndTogglesOwn()
     {
         await ui.Api.CreateUserAsync("erin", "erin-pass");
         var adminEcho = await EchoAsync(ui.Api);
@@ -115,6 +116,15 @@ public sealed class PluginTests : IClassFixture<PluginUiFixture>
         var row = ui2.Page.Locator($".row.plugins[data-id='{erinEcho.GetProperty("id").GetInt64()}']");
         await Expect(row.Locator("input.switch")).Not.ToBeCheckedAsync();
         await Expect(ui2.Page.Locator($".row.plugins[data-id='{adminEcho.GetProperty("id").GetInt64()}']")).ToHaveCountAsync(0);
+
+        // Erin's own switch turns her instance on and off, and only hers.
+        await row.Locator("input.switch").ClickAsync();
+        await Expect(ui2.Page.Locator(".toast", new() { HasText = "test plugin enabled" })).ToBeVisibleAsync();
+        Assert.True((await EchoAsync(erinApi)).GetProperty("enabled").GetBoolean());
+        await row.Locator("input.switch").ClickAsync();
+        await Expect(ui2.Page.Locator(".toast", new() { HasText = "test plugin disabled" })).ToBeVisibleAsync();
+        Assert.False((await EchoAsync(erinApi)).GetProperty("enabled").GetBoolean());
+        Assert.True((await EchoAsync(ui.Api)).GetProperty("enabled").GetBoolean());
         ui2.AssertNoScriptErrors();
     }
 

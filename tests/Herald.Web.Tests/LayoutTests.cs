@@ -68,7 +68,7 @@ public sealed class LayoutTests : IClassFixture<PluginUiFixture>
         var nav = ui2.Page.Locator("nav.side");
         await Expect(nav).Not.ToBeInViewportAsync();
         await ui2.Page.Locator("header.top button.menu-button").ClickAsync();
-        await Expect(nav).ToBeInViewportAsync();
+        await Expect(nav).ToBeInViewportAsync(new() { Ratio = 1 });
         await ui2.ScreenshotAsync("navigation-open-light-phone");
         await nav.Locator("a[href='#/clients']").ClickAsync();
         await Expect(ui2.Page.Locator("main h1")).ToHaveTextAsync("Clients");

@@ -2,6 +2,7 @@ using System.Net;
 using Herald.Server.Api;
 using Herald.Server.Auth;
 using Herald.Server.Configuration;
+using Herald.Server.Plugins;
 using Herald.Server.Services;
 using Herald.Server.Storage;
 using Herald.Server.Streaming;
@@ -57,6 +58,9 @@ public static class HeraldServer
                 }
 
                 logger.LogInformation("Herald {Version} listening on {Addresses}", app.Services.GetRequiredService<BuildInfo>().Version, string.Join(", ", app.Urls));
+                // Start-up (configuration, migration, hashing the default password, plugin loading) leaves garbage
+                // that an idle server would otherwise keep resident until the next collection; give it back now.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 await app.WaitForShutdownAsync(cancellationToken);
             }
         }
@@ -107,6 +111,7 @@ public static class HeraldServer
         services.AddSingleton<MessageService>();
         services.AddSingleton<UserService>();
         services.AddHostedService<ClientJanitor>();
+        services.AddHeraldPlugins(settings);
         services.AddRoutingCore();
         services.Configure<ForwardedHeadersOptions>(options =>
         {
@@ -157,5 +162,7 @@ public static class HeraldServer
         SessionEndpoints.Map(app);
         ImageEndpoints.Map(app);
         StreamEndpoint.Map(app);
+        app.MapHeraldPlugins();
+        Web.WebUi.Map(app);
     }
 }

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using Herald.PluginApi;
+using Herald.Server.Services;
+using Herald.Server.Storage;
+
+namespace Herald.Server.Plugins.Instances;
+
+/// <summary>
+/// An instance's <see cref="IMessageHandler"/>: sends as the instance's internal application through the same
+/// <see cref="MessageService"/> as <c>POST /message</c>, with the same defaults (application name for a blank title,
+/// application default priority for a missing one).
+/// </summary>
+internal sealed class MessageHandler(PluginInstance instance, IApplicationStore applications, MessageService messages) : IMessageHandler
+{
+    public async Task SendMessageAsync(PluginMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (instance.Object is null)
+        {
+            throw new InvalidOperationException("The plugin instance was unloaded; it can no longer send messages.");
+        }
+
+        if (instance.ApplicationId == 0)
+        {
+            throw new InvalidOperationException("plugin messenger has no associated internal application");
+        }
+
+        var application = await applications.GetApplicationByIdAsync(instance.ApplicationId, cancellationToken)
+            ?? throw new InvalidOperationException($"The internal application {instance.ApplicationId} of the plugin no longer exists.");
+        var extras = message.Extras is null ? null : JsonSerializer.SerializeToUtf8Bytes(message.Extras, instance.Plugin.Json);
+        await messages.SendAsync(
+            application,
+            message.Message ?? string.Empty,
+            string.IsNullOrWhiteSpace(message.Title) ? application.Name : message.Title,
+            message.Priority ?? application.DefaultPriority,
+            extras,
+            cancellationToken);
+    }
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Runtime.Loader;
+using System.Text.Json;
+using Herald.Server.Plugins.Loading;
+
+namespace Herald.Server.Plugins.Invocation;
+
+/// <summary>
+/// Attributes an unhandled exception (which ends the process; .NET cannot survive it) to the plugin whose code is on
+/// its stack, and records that plugin in the state folder. At the next start the plugin's instances start disabled,
+/// with the reason shown to their users, instead of crashing the server again.
+/// </summary>
+internal sealed class CrashJournal(string stateDirectory, ILogger logger)
+{
+    private string Path => System.IO.Path.Combine(stateDirectory, "crashed-plugins.json");
+
+    /// <summary>Hooks the process's unhandled-exception event.</summary>
+    public void Attach() => AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
+
+    public void Detach() => AppDomain.CurrentDomain.UnhandledException -= OnUnhandledException;
+
+    /// <summary>The module path whose plugin code threw <paramref name="exception"/>, from its (and its inner exceptions') stack frames.</summary>
+    public static string? Attribute(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            foreach (var frame in new StackTrace(e, fNeedFileInfo: false).GetFrames())
+            {
+                var assembly = frame.GetMethod()?.DeclaringType?.Assembly;
+                if (assembly is not null && AssemblyLoadContext.GetLoadContext(assembly) is PluginLoadContext context)
+                {
+                    return context.ModulePath;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads and clears the record of plugins that crashed the previous run: module path → reason.</summary>
+    public IReadOnlyDictionary<string, string> TakeRecords()
+    {
+        try
+        {
+            if (!File.Exists(Path))
+            {
+                return new Dictionary<string, string>();
+            }
+
+            var records = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path)) ?? [];
+            File.Delete(Path);
+            return records;
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(e, "Could not read the plugin crash record {Path}", Path);
+            return new Dictionary<string, string>();
+        }
+    }
+
+    private void OnUnhandledException(object sender, UnhandledExceptionEventArgs args)
+    {
+        if (args.ExceptionObject is not Exception exception || Attribute(exception) is not { } modulePath)
+        {
+            return;
+        }
+
+        var reason = $"it crashed the server on {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss zzz} with an unhandled {exception.GetType().Name} on a thread it started itself: {exception.Message}";
+        logger.LogCritical(exception, "Plugin {ModulePath} crashed the server: unhandled exception on a thread it started itself; it will start disabled", modulePath);
+        try
+        {
+            Directory.CreateDirectory(stateDirectory);
+            var records = File.Exists(Path) ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path)) ?? [] : [];
+            records[modulePath] = reason;
+            File.WriteAllText(Path, JsonSerializer.Serialize(records));
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            logger.LogError(e, "Could not record the crash of plugin {ModulePath}", modulePath);
+        }
+    }
+}

@@ -255,6 +255,7 @@ internal sealed class FanOut : IAsyncDisposable
         var latencies = new List<double>(Math.Max(0, sent - warmup) * _n);
         var perMessageLast = new List<double>();
         var perMessageFirst = new List<double>();
+        var slowest = new List<SlowMessage>();
         long delivered = 0, deliveredMeasured = 0;
         for (var k = 0; k < sent; k++)
         {
@@ -286,6 +287,8 @@ internal sealed class FanOut : IAsyncDisposable
                 {
                     perMessageFirst.Add(earliest);
                     perMessageLast.Add(last);
+                    slowest.Add(new SlowMessage(k - warmup + 1, Math.Round(earliest, 2), Math.Round(last, 2),
+                        k < postRtt.Count ? Math.Round(postRtt[k], 2) : null, got));
                 }
             }
         }
@@ -317,6 +320,7 @@ internal sealed class FanOut : IAsyncDisposable
             FullFanOutMs: Stats.Summary(perMessageLast),
             FirstDeliveryMs: Stats.Summary(perMessageFirst),
             PostRoundTripMs: Stats.Summary(postRtt),
+            SlowestMessages: slowest.OrderByDescending(m => m.LastMs).Take(5).ToList(),
             SampleFrame: _sampleFrame,
             UnknownFrameSample: _unknownSample,
             FirstReceiveError: _firstError);
@@ -400,6 +404,7 @@ internal sealed record FanOutResult(
     LatencySummary FullFanOutMs,
     LatencySummary FirstDeliveryMs,
     LatencySummary PostRoundTripMs,
+    List<SlowMessage> SlowestMessages,
     string? SampleFrame,
     string? UnknownFrameSample,
     string? FirstReceiveError)
@@ -444,6 +449,9 @@ internal sealed record FanOutResult(
     /// <summary>Every subscriber got every message exactly once, and nothing else arrived.</summary>
     public bool Complete => Deliveries == ExpectedDeliveries && Duplicates == 0 && UnknownFrames == 0 && PostFailures == 0;
 }
+
+/// <summary>A measured message (1-based number in the round) with its first and last delivery and its POST round trip.</summary>
+internal sealed record SlowMessage(int Number, double FirstMs, double LastMs, double? PostRoundTripMs, int Subscribers);
 
 internal sealed record LatencySummary(long Count, double? Mean, double? P50, double? P95, double? P99, double? P999, double? Max);
 

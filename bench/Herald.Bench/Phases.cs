@@ -56,6 +56,7 @@ internal sealed record HeraldResult(
     double IdleRssMb,
     RssBreakdown IdleRss,
     int IdleThreads,
+    double RssAfterSetupMb,
     StreamsResult? Streams,
     WrkResult? Warmup,
     WrkResult? Ingest,
@@ -165,6 +166,14 @@ internal static class Phases
             using var api = new GotifyApi(port, User, Pass);
             await api.WaitHealthyAsync(proc, TimeSpan.FromSeconds(60), ct);
 
+            // Idle = after start (GET /health answered) and the settle time, before any other request.
+            await SettleAsync(b, ct);
+            proc.ThrowIfExited("while idle");
+            var idle = ProcStats.RssKb(proc.Pid);
+            var idleBreakdown = ProcStats.Breakdown(proc.Pid);
+            var idleThreads = ProcStats.Threads(proc.Pid);
+            BenchContext.Log($"{sut}: idle RSS {Mb(idle)} MB, {idleThreads} threads");
+
             (long Id, string Token) fanApp = (0, "debug"), warmApp = (0, "debug"), ingestApp = (0, "debug"), client = (0, "debug");
             if (!o.SutIsCeiling)
             {
@@ -173,13 +182,10 @@ internal static class Phases
                 ingestApp = await api.CreateApplicationAsync("bench-ingest", ct);
                 client = await api.CreateClientAsync("bench-streams", ct);
                 BenchContext.Log($"herald: created apps {fanApp.Id}/{warmApp.Id}/{ingestApp.Id} and client {client.Id}");
+                await SettleAsync(b, ct);
             }
-            await SettleAsync(b, ct);
-            proc.ThrowIfExited("while idle");
-            var idle = ProcStats.RssKb(proc.Pid);
-            var idleBreakdown = ProcStats.Breakdown(proc.Pid);
-            var idleThreads = ProcStats.Threads(proc.Pid);
-            BenchContext.Log($"{sut}: idle RSS {Mb(idle)} MB, {idleThreads} threads");
+            var afterSetup = ProcStats.RssKb(proc.Pid);
+            BenchContext.Log($"{sut}: RSS after the setup calls (basic auth, 3 applications, 1 client) and settle: {Mb(afterSetup)} MB");
 
             StreamsResult? streams = null;
             var fanOutSent = 0;
@@ -220,7 +226,7 @@ internal static class Phases
             {
                 exit = await proc.StopAsync(TimeSpan.FromSeconds(10));
             }
-            return new HeraldResult(sut, Mb(idle), idleBreakdown, idleThreads, streams, warm, run, attempts, logBytes, rssAfter, peak, durability, exit);
+            return new HeraldResult(sut, Mb(idle), idleBreakdown, idleThreads, Mb(afterSetup), streams, warm, run, attempts, logBytes, rssAfter, peak, durability, exit);
         }
         finally
         {

@@ -154,7 +154,7 @@ internal static class Report
         }
         if (h is not null)
         {
-            t.Add(new Target("rss_idle", "Herald RSS idle after start and settle", h.IdleRssMb, "MB", "< 80", h.IdleRssMb < 80));
+            t.Add(new Target("rss_idle", "Herald RSS after start (GET /health) and settle, before any other request", h.IdleRssMb, "MB", "< 80", h.IdleRssMb < 80));
         }
         return t;
     }
@@ -224,6 +224,10 @@ internal static class Report
             Row("RSS idle MB", F(h?.IdleRssMb), F(c?.IdleRssMb), "< 80", PassText(t, "rss_idle"));
             static string Split(RssBreakdown? r) => r is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{r.AnonMb:0.0}/{r.FileMb:0.0}");
             Row("  of which anon / file-backed MB", Split(h?.IdleRss), Split(c?.IdleRss), "", "");
+            if (h is not null && h.ServerUnderTest == "herald")
+            {
+                Row("RSS after setup calls MB", F(h.RssAfterSetupMb), "", "", "");
+            }
         }
         if (hs is not null || cs is not null)
         {
@@ -247,6 +251,12 @@ internal static class Report
             }
             var f = s3.FanOut;
             sb.AppendLine(CultureInfo.InvariantCulture, $"fan-out {who}: {f.MeasuredMessages} measured + {f.WarmupMessages} warm-up messages, {s3.Streams} streams opened in {s3.ConnectSeconds:0.00} s, duplicates {f.Duplicates}, unknown frames {f.UnknownFrames}, receive errors {f.ReceiveErrors}, server closes {f.ServerCloses}, POST failures {f.PostFailures}, message timeouts {f.MessageTimeouts}");
+            if (f.SlowestMessages.Count > 0)
+            {
+                var slow = string.Join("; ", f.SlowestMessages.Take(3).Select(m => string.Create(CultureInfo.InvariantCulture,
+                    $"#{m.Number} first {m.FirstMs:0.0} / last {m.LastMs:0.0} ms, POST {m.PostRoundTripMs:0.0} ms")));
+                sb.AppendLine(CultureInfo.InvariantCulture, $"  slowest messages: {slow}");
+            }
             if (f.SampleFrameCheck is { } check)
             {
                 sb.AppendLine(CultureInfo.InvariantCulture, $"  frame format (Gotify Message JSON): {check}");

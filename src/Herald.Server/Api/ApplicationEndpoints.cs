@@ -9,23 +9,26 @@ internal static class ApplicationEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/application", ListAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapPost("/application", CreateAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapPut("/application/{id}", UpdateAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapDelete("/application/{id}", DeleteAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapPost("/application/{id}/image", UploadImageAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapDelete("/application/{id}/image", RemoveImageAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapPut("/application/{id}/security", UpdateSecurityAsync).RequireGotifyAuth(AuthRequirement.ElevatedClient);
+        routes.MapGotify(HttpMethods.Get, "/application", AuthRequirement.Client, ListAsync);
+        routes.MapGotify(HttpMethods.Post, "/application", AuthRequirement.Client, CreateAsync);
+        routes.MapGotify(HttpMethods.Put, "/application/{id}", AuthRequirement.Client, UpdateAsync);
+        routes.MapGotify(HttpMethods.Delete, "/application/{id}", AuthRequirement.Client, DeleteAsync);
+        routes.MapGotify(HttpMethods.Post, "/application/{id}/image", AuthRequirement.Client, UploadImageAsync);
+        routes.MapGotify(HttpMethods.Delete, "/application/{id}/image", AuthRequirement.Client, RemoveImageAsync);
+        routes.MapGotify(HttpMethods.Put, "/application/{id}/security", AuthRequirement.ElevatedClient, UpdateSecurityAsync);
     }
 
-    private static async Task ListAsync(HttpContext context, IHeraldStore store)
+    private static async Task ListAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
         var apps = await store.GetApplicationsByUserAsync(context.GetCaller().User.Id, context.RequestAborted);
         await Responses.Json<IReadOnlyList<ApplicationJson>>(context, apps.Select(EntityMapper.ToJson).ToList(), HeraldJson.Api.IReadOnlyListApplicationJson);
     }
 
-    private static async Task CreateAsync(HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task CreateAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
+        var time = context.Service<TimeProvider>();
         var userId = context.GetCaller().User.Id;
         var body = await RequestBody.ReadAsync(context, "ApplicationParams");
         var name = Validation.Required(body.GetString("name"), "name");
@@ -42,9 +45,10 @@ internal static class ApplicationEndpoints
         await Responses.Json(context, EntityMapper.ToJson(application), HeraldJson.Api.ApplicationJson);
     }
 
-    private static async Task UpdateAsync(HttpContext context, IHeraldStore store)
+    private static async Task UpdateAsync(HttpContext context)
     {
-        var application = await FindOwnAsync(context, store);
+        var store = context.Service<IHeraldStore>();
+        var application = await FindOwnAsync(context);
         var body = await RequestBody.ReadAsync(context, "ApplicationParams");
         var name = Validation.Required(body.GetString("name"), "name");
         var sortKey = body.GetString("sortKey");
@@ -63,9 +67,11 @@ internal static class ApplicationEndpoints
         await Responses.Json(context, EntityMapper.ToJson(updated), HeraldJson.Api.ApplicationJson);
     }
 
-    private static async Task DeleteAsync(HttpContext context, IHeraldStore store, ImageStore images)
+    private static async Task DeleteAsync(HttpContext context)
     {
-        var application = await FindOwnAsync(context, store);
+        var store = context.Service<IHeraldStore>();
+        var images = context.Service<ImageStore>();
+        var application = await FindOwnAsync(context);
         if (application.Internal)
         {
             throw ApiException.BadRequest("cannot delete internal application");
@@ -76,9 +82,11 @@ internal static class ApplicationEndpoints
         await Responses.Empty(context);
     }
 
-    private static async Task UploadImageAsync(HttpContext context, IHeraldStore store, ImageStore images)
+    private static async Task UploadImageAsync(HttpContext context)
     {
-        var application = await FindOwnAsync(context, store);
+        var store = context.Service<IHeraldStore>();
+        var images = context.Service<ImageStore>();
+        var application = await FindOwnAsync(context);
         var file = context.Request.HasFormContentType
             ? (await ReadFormAsync(context)).Files.GetFile("file")
             : null;
@@ -118,9 +126,11 @@ internal static class ApplicationEndpoints
         await Responses.Json(context, EntityMapper.ToJson(updated), HeraldJson.Api.ApplicationJson);
     }
 
-    private static async Task RemoveImageAsync(HttpContext context, IHeraldStore store, ImageStore images)
+    private static async Task RemoveImageAsync(HttpContext context)
     {
-        var application = await FindOwnAsync(context, store);
+        var store = context.Service<IHeraldStore>();
+        var images = context.Service<ImageStore>();
+        var application = await FindOwnAsync(context);
         if (application.Image.Length == 0)
         {
             throw ApiException.BadRequest($"app with id {application.Id} does not have a customized image");
@@ -132,9 +142,10 @@ internal static class ApplicationEndpoints
         await Responses.Json(context, EntityMapper.ToJson(updated), HeraldJson.Api.ApplicationJson);
     }
 
-    private static async Task UpdateSecurityAsync(HttpContext context, IHeraldStore store)
+    private static async Task UpdateSecurityAsync(HttpContext context)
     {
-        var application = await FindOwnAsync(context, store);
+        var store = context.Service<IHeraldStore>();
+        var application = await FindOwnAsync(context);
         var body = await RequestBody.ReadAsync(context, "SecurityUpdateAction");
         if (body.GetBool("regenerateToken") != true)
         {
@@ -147,8 +158,9 @@ internal static class ApplicationEndpoints
         await Responses.Json(context, new SecurityUpdateResponseJson(new RegeneratedTokenJson(updated.Token)), HeraldJson.Api.SecurityUpdateResponseJson);
     }
 
-    private static async Task<Application> FindOwnAsync(HttpContext context, IHeraldStore store)
+    private static async Task<Application> FindOwnAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
         var id = RouteValues.Id(context);
         var application = await store.GetApplicationByIdAsync(id, context.RequestAborted);
         return application is not null && application.UserId == context.GetCaller().User.Id

@@ -10,11 +10,11 @@ internal static class ClientEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/client", ListAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapPost("/client", CreateAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapPut("/client/{id}", UpdateAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapDelete("/client/{id}", DeleteAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapPost("/client/{id}/elevate", ElevateAsync).RequireGotifyAuth(AuthRequirement.ElevatedClient);
+        routes.MapGotify(HttpMethods.Get, "/client", AuthRequirement.Client, ListAsync);
+        routes.MapGotify(HttpMethods.Post, "/client", AuthRequirement.Client, CreateAsync);
+        routes.MapGotify(HttpMethods.Put, "/client/{id}", AuthRequirement.Client, UpdateAsync);
+        routes.MapGotify(HttpMethods.Delete, "/client/{id}", AuthRequirement.Client, DeleteAsync);
+        routes.MapGotify(HttpMethods.Post, "/client/{id}/elevate", AuthRequirement.ElevatedClient, ElevateAsync);
     }
 
     /// <summary>Creates a client with a fresh token; shared with the session login.</summary>
@@ -41,15 +41,19 @@ internal static class ClientEndpoints
         }
     }
 
-    private static async Task ListAsync(HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task ListAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
+        var time = context.Service<TimeProvider>();
         var now = time.GetUtcNow();
         var clients = await store.GetClientsByUserAsync(context.GetCaller().User.Id, now, context.RequestAborted);
         await Responses.Json<IReadOnlyList<ClientJson>>(context, clients.Select(c => EntityMapper.ToJson(c, now)).ToList(), HeraldJson.Api.IReadOnlyListClientJson);
     }
 
-    private static async Task CreateAsync(HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task CreateAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
+        var time = context.Service<TimeProvider>();
         var body = await RequestBody.ReadAsync(context, "ClientParams");
         var name = Validation.Required(body.GetString("name"), "name");
         var expiry = body.GetUInt("expiresAfterInactivitySeconds") ?? 0;
@@ -58,8 +62,10 @@ internal static class ClientEndpoints
         await Responses.Json(context, EntityMapper.ToJson(client, now), HeraldJson.Api.ClientJson);
     }
 
-    private static async Task UpdateAsync(HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task UpdateAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
+        var time = context.Service<TimeProvider>();
         var client = await FindOwnAsync(context, store, time, id => $"client with id {id} doesn't exists");
         var body = await RequestBody.ReadAsync(context, "ClientParams");
         var name = Validation.Required(body.GetString("name"), "name");
@@ -70,16 +76,21 @@ internal static class ClientEndpoints
         await Responses.Json(context, EntityMapper.ToJson(updated, time.GetUtcNow()), HeraldJson.Api.ClientJson);
     }
 
-    private static async Task DeleteAsync(HttpContext context, IHeraldStore store, StreamHub hub, TimeProvider time)
+    private static async Task DeleteAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
+        var hub = context.Service<StreamHub>();
+        var time = context.Service<TimeProvider>();
         var client = await FindOwnAsync(context, store, time, id => $"client with id {id} doesn't exists");
         await store.DeleteClientAsync(client.Id, context.RequestAborted);
         hub.CloseClient(client.Token);
         await Responses.Empty(context);
     }
 
-    private static async Task ElevateAsync(HttpContext context, IHeraldStore store, TimeProvider time)
+    private static async Task ElevateAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
+        var time = context.Service<TimeProvider>();
         var client = await FindOwnAsync(context, store, time, _ => "client not found");
         var body = await RequestBody.ReadAsync(context, "ElevateRequest");
         var seconds = Validation.Required(body.GetInt("durationSeconds"), "durationSeconds");

@@ -9,11 +9,11 @@ internal static class ImageEndpoints
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
     public static void Map(IEndpointRouteBuilder routes) =>
-        routes.MapMethods("/image/{**file}", [HttpMethods.Get, HttpMethods.Head], (HttpContext context, ImageStore images) =>
+        routes.MapMethods("/image/{**file}", [HttpMethods.Get, HttpMethods.Head], context =>
         {
             var name = context.Request.RouteValues["file"] as string ?? string.Empty;
-            var path = images.Find(name) ?? throw ApiException.NotFound("page not found");
+            var path = context.Service<ImageStore>().Find(name) ?? throw ApiException.NotFound("page not found");
             var type = ContentTypes.TryGetContentType(path, out var t) ? t : "application/octet-stream";
-            return Results.File(path, type, enableRangeProcessing: true);
+            return Results.File(path, type, enableRangeProcessing: true).ExecuteAsync(context);
         });
 }

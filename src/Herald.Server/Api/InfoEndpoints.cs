@@ -9,15 +9,18 @@ internal static class InfoEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/version", (HttpContext context, BuildInfo build) =>
-            Responses.Json(context, new VersionJson(build.Version, build.Commit, build.BuildDate), HeraldJson.Api.VersionJson));
-
-        routes.MapGet("/gotifyinfo", (HttpContext context, BuildInfo build, HeraldSettings settings) =>
-            Responses.Json(context, new GotifyInfoJson(build.Version, settings.Registration, false), HeraldJson.Api.GotifyInfoJson));
-
-        routes.MapMethods("/health", [HttpMethods.Get, HttpMethods.Head], async (HttpContext context, IHeraldStore store) =>
+        routes.MapGotify(HttpMethods.Get, "/version", null, context =>
         {
-            var healthy = await store.PingAsync(context.RequestAborted);
+            var build = context.Service<BuildInfo>();
+            return Responses.Json(context, new VersionJson(build.Version, build.Commit, build.BuildDate), HeraldJson.Api.VersionJson);
+        });
+
+        routes.MapGotify(HttpMethods.Get, "/gotifyinfo", null, context =>
+            Responses.Json(context, new GotifyInfoJson(context.Service<BuildInfo>().Version, context.Service<HeraldSettings>().Registration, false), HeraldJson.Api.GotifyInfoJson));
+
+        routes.MapMethods("/health", [HttpMethods.Get, HttpMethods.Head], async context =>
+        {
+            var healthy = await context.Service<IHeraldStore>().PingAsync(context.RequestAborted);
             await Responses.Json(
                 context,
                 healthy ? new HealthJson("green", "green") : new HealthJson("orange", "red"),
@@ -26,6 +29,6 @@ internal static class InfoEndpoints
         });
 
         // Gotify answers every OPTIONS request; CORS preflights are answered earlier by the CORS middleware.
-        routes.MapMethods("/{**path}", [HttpMethods.Options], (HttpContext context) => Responses.Empty(context));
+        routes.MapGotify(HttpMethods.Options, "/{**path}", null, context => Responses.Empty(context));
     }
 }

@@ -11,16 +11,18 @@ internal static class MessageEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/message", CreateAsync).RequireGotifyAuth(AuthRequirement.ApplicationOrClient);
-        routes.MapGet("/message", ListAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapDelete("/message", DeleteAllAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapDelete("/message/{id}", DeleteAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapGet("/application/{id}/message", ListByApplicationAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapDelete("/application/{id}/message", DeleteByApplicationAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapGotify(HttpMethods.Post, "/message", AuthRequirement.ApplicationOrClient, CreateAsync);
+        routes.MapGotify(HttpMethods.Get, "/message", AuthRequirement.Client, ListAsync);
+        routes.MapGotify(HttpMethods.Delete, "/message", AuthRequirement.Client, DeleteAllAsync);
+        routes.MapGotify(HttpMethods.Delete, "/message/{id}", AuthRequirement.Client, DeleteAsync);
+        routes.MapGotify(HttpMethods.Get, "/application/{id}/message", AuthRequirement.Client, ListByApplicationAsync);
+        routes.MapGotify(HttpMethods.Delete, "/application/{id}/message", AuthRequirement.Client, DeleteByApplicationAsync);
     }
 
-    private static async Task CreateAsync(HttpContext context, IHeraldStore store, MessageService messages)
+    private static async Task CreateAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
+        var messages = context.Service<MessageService>();
         var caller = context.GetCaller();
         var body = await RequestBody.ReadAsync(context, "CreateMessage");
         var text = Validation.Required(body.GetString("message"), "message");
@@ -55,16 +57,18 @@ internal static class MessageEndpoints
         await Responses.Json(context, MessageMapper.ToJson(message), HeraldJson.Api.MessageJson);
     }
 
-    private static async Task ListAsync(HttpContext context, IHeraldStore store)
+    private static async Task ListAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
         var (limit, since) = Paging(context);
         var caller = context.GetCaller();
         var page = await store.GetMessagesByUserAsync(caller.User.Id, limit + 1, since, context.RequestAborted);
         await WritePageAsync(context, page, limit);
     }
 
-    private static async Task ListByApplicationAsync(HttpContext context, IHeraldStore store)
+    private static async Task ListByApplicationAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
         var id = RouteValues.Id(context);
         var (limit, since) = Paging(context);
         var application = await store.GetApplicationByIdAsync(id, context.RequestAborted);
@@ -77,14 +81,16 @@ internal static class MessageEndpoints
         await WritePageAsync(context, page, limit);
     }
 
-    private static async Task DeleteAllAsync(HttpContext context, IHeraldStore store)
+    private static async Task DeleteAllAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
         await store.DeleteMessagesByUserAsync(context.GetCaller().User.Id, context.RequestAborted);
         await Responses.Empty(context);
     }
 
-    private static async Task DeleteAsync(HttpContext context, IHeraldStore store)
+    private static async Task DeleteAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
         var id = RouteValues.Id(context);
         var found = await store.GetMessageByIdAsync(id, context.RequestAborted);
         if (found is null || found.Value.UserId != context.GetCaller().User.Id)
@@ -96,8 +102,9 @@ internal static class MessageEndpoints
         await Responses.Empty(context);
     }
 
-    private static async Task DeleteByApplicationAsync(HttpContext context, IHeraldStore store)
+    private static async Task DeleteByApplicationAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
         var id = RouteValues.Id(context);
         var application = await store.GetApplicationByIdAsync(id, context.RequestAborted);
         if (application is null || application.UserId != context.GetCaller().User.Id)

@@ -12,12 +12,16 @@ internal static class SessionEndpoints
 
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/auth/local/login", LoginAsync);
-        routes.MapPost("/auth/logout", LogoutAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapGotify(HttpMethods.Post, "/auth/local/login", null, LoginAsync);
+        routes.MapGotify(HttpMethods.Post, "/auth/logout", AuthRequirement.Client, LogoutAsync);
     }
 
-    private static async Task LoginAsync(HttpContext context, Authenticator authenticator, IHeraldStore store, HeraldSettings settings, TimeProvider time)
+    private static async Task LoginAsync(HttpContext context)
     {
+        var authenticator = context.Service<Authenticator>();
+        var store = context.Service<IHeraldStore>();
+        var settings = context.Service<HeraldSettings>();
+        var time = context.Service<TimeProvider>();
         if (Authenticator.ReadBasic(context.Request) is null)
         {
             throw ApiException.Unauthorized("basic auth required");
@@ -33,8 +37,11 @@ internal static class SessionEndpoints
         await Responses.Json(context, UserEndpoints.ToCurrentUser(new Caller(user, CredentialKind.SessionCookie, client), now), HeraldJson.Api.CurrentUserJson);
     }
 
-    private static async Task LogoutAsync(HttpContext context, IHeraldStore store, StreamHub hub, HeraldSettings settings)
+    private static async Task LogoutAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
+        var hub = context.Service<StreamHub>();
+        var settings = context.Service<HeraldSettings>();
         SessionCookie.Clear(context.Response, settings.Server.SecureCookie);
         var caller = context.GetCaller();
         if (caller.Client is not { } client)

@@ -11,13 +11,13 @@ internal static class UserEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/current/user", CurrentAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapPost("/current/user/password", ChangePasswordAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapGet("/user", ListAsync).RequireGotifyAuth(AuthRequirement.Admin);
-        routes.MapPost("/user", CreateAsync).RequireGotifyAuth(AuthRequirement.Optional);
-        routes.MapGet("/user/{id}", GetAsync).RequireGotifyAuth(AuthRequirement.Admin);
-        routes.MapPost("/user/{id}", UpdateAsync).RequireGotifyAuth(AuthRequirement.Admin);
-        routes.MapDelete("/user/{id}", DeleteAsync).RequireGotifyAuth(AuthRequirement.Admin);
+        routes.MapGotify(HttpMethods.Get, "/current/user", AuthRequirement.Client, CurrentAsync);
+        routes.MapGotify(HttpMethods.Post, "/current/user/password", AuthRequirement.Client, ChangePasswordAsync);
+        routes.MapGotify(HttpMethods.Get, "/user", AuthRequirement.Admin, ListAsync);
+        routes.MapGotify(HttpMethods.Post, "/user", AuthRequirement.Optional, CreateAsync);
+        routes.MapGotify(HttpMethods.Get, "/user/{id}", AuthRequirement.Admin, GetAsync);
+        routes.MapGotify(HttpMethods.Post, "/user/{id}", AuthRequirement.Admin, UpdateAsync);
+        routes.MapGotify(HttpMethods.Delete, "/user/{id}", AuthRequirement.Admin, DeleteAsync);
     }
 
     /// <summary>The user with, for client credentials, the client's id and a still-running elevation.</summary>
@@ -29,25 +29,29 @@ internal static class UserEndpoints
         caller.Client?.Id,
         caller.Client?.ElevatedUntil > now ? caller.Client.ElevatedUntil : null);
 
-    private static Task CurrentAsync(HttpContext context, TimeProvider time) =>
-        Responses.Json(context, ToCurrentUser(context.GetCaller(), time.GetUtcNow()), HeraldJson.Api.CurrentUserJson);
+    private static Task CurrentAsync(HttpContext context) =>
+        Responses.Json(context, ToCurrentUser(context.GetCaller(), context.Service<TimeProvider>().GetUtcNow()), HeraldJson.Api.CurrentUserJson);
 
-    private static async Task ChangePasswordAsync(HttpContext context, UserService users)
+    private static async Task ChangePasswordAsync(HttpContext context)
     {
+        var users = context.Service<UserService>();
         var body = await RequestBody.ReadAsync(context, "UserExternalPass");
         var pass = Validation.Required(body.GetString("pass"), "pass");
         await users.SetPasswordAsync(context.GetCaller().User, pass, context.RequestAborted);
         await Responses.Empty(context);
     }
 
-    private static async Task ListAsync(HttpContext context, IHeraldStore store)
+    private static async Task ListAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
         var users = await store.GetUsersAsync(context.RequestAborted);
         await Responses.Json<IReadOnlyList<UserJson>>(context, users.Select(EntityMapper.ToJson).ToList(), HeraldJson.Api.IReadOnlyListUserJson);
     }
 
-    private static async Task CreateAsync(HttpContext context, UserService users, HeraldSettings settings)
+    private static async Task CreateAsync(HttpContext context)
     {
+        var users = context.Service<UserService>();
+        var settings = context.Service<HeraldSettings>();
         var body = await RequestBody.ReadAsync(context, "CreateUserExternal");
         var name = Validation.Required(body.GetString("name"), "name");
         var pass = Validation.Required(body.GetString("pass"), "pass");
@@ -73,14 +77,17 @@ internal static class UserEndpoints
         await Responses.Json(context, EntityMapper.ToJson(user), HeraldJson.Api.UserJson);
     }
 
-    private static async Task GetAsync(HttpContext context, IHeraldStore store)
+    private static async Task GetAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
         var user = await FindAsync(context, store);
         await Responses.Json(context, EntityMapper.ToJson(user), HeraldJson.Api.UserJson);
     }
 
-    private static async Task UpdateAsync(HttpContext context, IHeraldStore store, UserService users)
+    private static async Task UpdateAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
+        var users = context.Service<UserService>();
         var user = await FindAsync(context, store);
         var body = await RequestBody.ReadAsync(context, "UpdateUserExternal");
         var name = Validation.Required(body.GetString("name"), "name");
@@ -89,8 +96,10 @@ internal static class UserEndpoints
         await Responses.Json(context, EntityMapper.ToJson(updated), HeraldJson.Api.UserJson);
     }
 
-    private static async Task DeleteAsync(HttpContext context, IHeraldStore store, UserService users)
+    private static async Task DeleteAsync(HttpContext context)
     {
+        var store = context.Service<IHeraldStore>();
+        var users = context.Service<UserService>();
         var user = await FindAsync(context, store);
         await users.DeleteAsync(user, CancellationToken.None);
         await Responses.Empty(context);

@@ -2,20 +2,13 @@ using Herald.Server.Api;
 
 namespace Herald.Server.Auth;
 
-/// <summary>Declares a route's <see cref="AuthRequirement"/>; the caller is then available through <see cref="GetCaller"/>.</summary>
+/// <summary>Access to the authenticated caller of a request.</summary>
 public static class AuthEndpointExtensions
 {
     private const string CallerKey = "herald.caller";
 
-    public static TBuilder RequireGotifyAuth<TBuilder>(this TBuilder builder, AuthRequirement requirement)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (invocation, next) =>
-        {
-            var context = invocation.HttpContext;
-            var caller = await context.RequestServices.GetRequiredService<Authenticator>().AuthenticateAsync(context, requirement);
-            context.Items[CallerKey] = caller;
-            return await next(invocation);
-        });
+    /// <summary>Stores the caller the route's authentication found (or null for optional routes without credentials).</summary>
+    public static void SetCaller(this HttpContext context, Caller? caller) => context.Items[CallerKey] = caller;
 
     /// <summary>The authenticated caller; throws 401 if the route did not authenticate one.</summary>
     public static Caller GetCaller(this HttpContext context) =>

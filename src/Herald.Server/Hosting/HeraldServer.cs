@@ -68,12 +68,14 @@ public static class HeraldServer
     /// <summary>Builds the application around an opened store; exposed for tests that host Herald in-process.</summary>
     public static WebApplication Build(HeraldSettings settings, IHeraldStore store)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        // The empty builder: no appsettings files and no file watcher on the working directory (where the
+        // database lives and changes with every write); everything Herald needs is added explicitly.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
             Args = [],
             ContentRootPath = Directory.GetCurrentDirectory(),
         });
-        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrelCore();
         Logging.Configure(builder.Logging, settings);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = settings.Server.MaxBodyBytes);
@@ -137,7 +139,10 @@ public static class HeraldServer
         }
 
         app.UseMiddleware<PathNormalizationMiddleware>();
-        app.UseForwardedHeaders();
+        if (settings.Server.TrustedProxies.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
         app.UseMiddleware<CorsMiddleware>();
         app.UseMiddleware<ResponseHeadersMiddleware>();
         app.UseWebSockets();

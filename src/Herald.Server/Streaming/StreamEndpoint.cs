@@ -12,10 +12,12 @@ namespace Herald.Server.Streaming;
 internal static class StreamEndpoint
 {
     public static void Map(IEndpointRouteBuilder routes) =>
-        routes.MapGet("/stream", HandleAsync).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapGotify(HttpMethods.Get, "/stream", AuthRequirement.Client, HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, StreamHub hub, HeraldSettings settings)
+    private static async Task HandleAsync(HttpContext context)
     {
+        var hub = context.Service<StreamHub>();
+        var settings = context.Service<HeraldSettings>();
         if (!context.WebSockets.IsWebSocketRequest)
         {
             throw ApiException.BadRequest("websocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header");

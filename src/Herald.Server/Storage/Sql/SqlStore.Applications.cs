@@ -5,8 +5,9 @@ namespace Herald.Server.Storage.Sql;
 
 internal abstract partial class SqlStore
 {
-    public async Task<Application?> GetApplicationByTokenAsync(string token, CancellationToken cancellationToken) =>
-        (await QuerySingleAsync<ApplicationRow>($"SELECT {ApplicationRow.Columns} FROM applications WHERE token = @token", new { token }, cancellationToken))?.ToModel();
+    public Task<Application?> GetApplicationByTokenAsync(string token, CancellationToken cancellationToken) =>
+        cache.ApplicationAsync(token, async () =>
+            (await QuerySingleAsync<ApplicationRow>($"SELECT {ApplicationRow.Columns} FROM applications WHERE token = @token", new { token }, cancellationToken))?.ToModel());
 
     public async Task<Application?> GetApplicationByIdAsync(long id, CancellationToken cancellationToken) =>
         (await QuerySingleAsync<ApplicationRow>($"SELECT {ApplicationRow.Columns} FROM applications WHERE id = @id", new { id }, cancellationToken))?.ToModel();
@@ -37,14 +38,14 @@ internal abstract partial class SqlStore
     }
 
     public Task UpdateApplicationAsync(Application application, CancellationToken cancellationToken) =>
-        ExecuteAsync(
+        ExecuteAndClearAsync(
             "UPDATE applications SET token = @Token, user_id = @UserId, name = @Name, description = @Description, internal = @Internal, image = @Image, " +
             "default_priority = @DefaultPriority, last_used = @LastUsed, sort_key = @SortKey WHERE id = @Id",
             ApplicationParameters(application),
             cancellationToken);
 
     public Task DeleteApplicationAsync(long id, CancellationToken cancellationToken) =>
-        WriteAsync(
+        WriteAndClearAsync(
             async (connection, transaction) =>
             {
                 await connection.ExecuteAsync(new CommandDefinition("DELETE FROM messages WHERE application_id = @id", new { id }, transaction, cancellationToken: cancellationToken));
@@ -53,10 +54,10 @@ internal abstract partial class SqlStore
             cancellationToken);
 
     public Task TouchApplicationAsync(long id, DateTimeOffset lastUsed, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE applications SET last_used = @LastUsed WHERE id = @id", new { id, LastUsed = Time(lastUsed) }, cancellationToken);
+        ExecuteAndClearAsync("UPDATE applications SET last_used = @LastUsed WHERE id = @id", new { id, LastUsed = Time(lastUsed) }, cancellationToken);
 
     public Task FillMissingSortKeysAsync(CancellationToken cancellationToken) =>
-        WriteAsync(
+        WriteAndClearAsync(
             async (connection, transaction) =>
             {
                 var missing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(

@@ -11,8 +11,9 @@ internal abstract partial class SqlStore
     public async Task<long> CountAdminsAsync(CancellationToken cancellationToken) =>
         await QuerySingleAsync<long>("SELECT COUNT(*) FROM users WHERE admin = @True", new { True = true }, cancellationToken);
 
-    public async Task<User?> GetUserByIdAsync(long id, CancellationToken cancellationToken) =>
-        (await QuerySingleAsync<UserRow>($"SELECT {UserRow.Columns} FROM users WHERE id = @id", new { id }, cancellationToken))?.ToModel();
+    public Task<User?> GetUserByIdAsync(long id, CancellationToken cancellationToken) =>
+        cache.UserAsync(id, async () =>
+            (await QuerySingleAsync<UserRow>($"SELECT {UserRow.Columns} FROM users WHERE id = @id", new { id }, cancellationToken))?.ToModel());
 
     public async Task<User?> GetUserByNameAsync(string name, CancellationToken cancellationToken) =>
         (await QuerySingleAsync<UserRow>($"SELECT {UserRow.Columns} FROM users WHERE name = @name", new { name }, cancellationToken))?.ToModel();
@@ -30,13 +31,13 @@ internal abstract partial class SqlStore
     }
 
     public Task UpdateUserAsync(User user, CancellationToken cancellationToken) =>
-        ExecuteAsync(
+        ExecuteAndClearAsync(
             "UPDATE users SET name = @Name, pass = @Pass, admin = @Admin, oidc_id = @OidcId WHERE id = @Id",
             new { user.Id, user.Name, user.Pass, user.Admin, user.OidcId },
             cancellationToken);
 
     public Task DeleteUserAsync(long id, CancellationToken cancellationToken) =>
-        WriteAsync(
+        WriteAndClearAsync(
             async (connection, transaction) =>
             {
                 var p = new { id };

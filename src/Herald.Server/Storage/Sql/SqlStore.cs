@@ -11,6 +11,7 @@ namespace Herald.Server.Storage.Sql;
 internal abstract partial class SqlStore : IHeraldStore
 {
     private readonly MessageBatcher batcher;
+    private readonly ReadCache cache = new(TimeProvider.System);
 
     protected SqlStore()
     {
@@ -78,6 +79,31 @@ internal abstract partial class SqlStore : IHeraldStore
     protected Task<long> InsertAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         WriteGuardedAsync((c, t) => c.ExecuteScalarAsync<long>(new CommandDefinition(sql + ReturningId, parameters, t, cancellationToken: cancellationToken)), cancellationToken);
 
+    /// <summary>A write to applications or users: the read cache is cleared once it committed.</summary>
+    protected async Task<int> ExecuteAndClearAsync(string sql, object? parameters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ExecuteAsync(sql, parameters, cancellationToken);
+        }
+        finally
+        {
+            cache.Clear();
+        }
+    }
+
+    protected async Task<T> WriteAndClearAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WriteAsync(work, cancellationToken);
+        }
+        finally
+        {
+            cache.Clear();
+        }
+    }
+
     /// <summary>Runs a write and turns the engine's unique violation into <see cref="DuplicateKeyException"/>.</summary>
     protected async Task<T> WriteGuardedAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -99,19 +125,41 @@ internal abstract partial class SqlStore : IHeraldStore
         WriteAsync(
             async (connection, transaction) =>
             {
+                // One prepared command re-executed per row: this is the hot path of ingest.
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "INSERT INTO messages (application_id, message, title, priority, extras, date) VALUES (@a, @m, @t, @p, @e, @d)" + ReturningId;
+                var a = AddParameter(command, "@a");
+                var m = AddParameter(command, "@m");
+                var t = AddParameter(command, "@t");
+                var p = AddParameter(command, "@p");
+                var e = AddParameter(command, "@e");
+                var d = AddParameter(command, "@d");
                 var ids = new long[messages.Count];
-                var sql = "INSERT INTO messages (application_id, message, title, priority, extras, date) VALUES (@ApplicationId, @Text, @Title, @Priority, @Extras, @Date)" + ReturningId;
                 for (var i = 0; i < messages.Count; i++)
                 {
-                    var m = messages[i];
-                    ids[i] = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                        sql,
-                        new { m.ApplicationId, m.Text, m.Title, m.Priority, m.Extras, Date = Time(m.Date) },
-                        transaction,
-                        cancellationToken: CancellationToken.None));
+                    var message = messages[i];
+                    a.Value = message.ApplicationId;
+                    m.Value = message.Text;
+                    t.Value = message.Title;
+                    p.Value = message.Priority;
+                    e.Value = (object?)message.Extras ?? DBNull.Value;
+                    d.Value = Time(message.Date) ?? (object)DBNull.Value;
+                    ids[i] = Convert.ToInt64(await ExecuteScalarFastAsync(command), System.Globalization.CultureInfo.InvariantCulture);
                 }
 
                 return ids;
             },
             cancellationToken);
+
+    /// <summary>Executes a scalar command; an engine whose driver is synchronous underneath skips the async wrapper.</summary>
+    protected virtual Task<object?> ExecuteScalarFastAsync(DbCommand command) => command.ExecuteScalarAsync(CancellationToken.None);
+
+    private static DbParameter AddParameter(DbCommand command, string name)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
 }

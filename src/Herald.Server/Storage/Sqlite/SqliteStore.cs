@@ -103,6 +103,9 @@ internal sealed class SqliteStore : SqlStore
         }
     }
 
+    // Microsoft.Data.Sqlite runs every command synchronously; its async methods only add a task allocation.
+    protected override Task<object?> ExecuteScalarFastAsync(DbCommand command) => Task.FromResult(command.ExecuteScalar());
+
     protected override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19 } e && e.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase);
 

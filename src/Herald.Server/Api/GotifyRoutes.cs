@@ -1,0 +1,25 @@
+using Herald.Server.Auth;
+
+namespace Herald.Server.Api;
+
+/// <summary>
+/// Registers API routes as plain request delegates: the route's <see cref="AuthRequirement"/> is checked first and
+/// the caller stored for <see cref="AuthEndpointExtensions.GetCaller"/>. Plain delegates skip the minimal-API
+/// binding machinery (expression compilation, filter pipeline), which keeps start-up, memory and per-request cost low.
+/// </summary>
+public static class GotifyRoutes
+{
+    public static IEndpointConventionBuilder MapGotify(this IEndpointRouteBuilder routes, string method, string pattern, AuthRequirement? requirement, Func<HttpContext, Task> handler) =>
+        routes.MapMethods(pattern, [method], requirement is not { } required
+            ? context => handler(context)
+            : async context =>
+            {
+                var caller = await context.Service<Authenticator>().AuthenticateAsync(context, required);
+                context.SetCaller(caller);
+                await handler(context);
+            });
+
+    /// <summary>A service of the request's scope (all Herald services are singletons).</summary>
+    public static T Service<T>(this HttpContext context)
+        where T : notnull => context.RequestServices.GetRequiredService<T>();
+}

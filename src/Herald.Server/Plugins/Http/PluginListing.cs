@@ -39,14 +39,10 @@ internal static class PluginListing
         foreach (var entry in plugins.Entries.Where(e => e.Plugin is null))
         {
             var modulePath = entry.ModulePath ?? string.Empty;
-            if (modulePath.Length > 0 && listed.Contains(modulePath))
-            {
-                continue;
-            }
 
-            // A plugin that did not load has no instance; show its stored conf when the user has one, so the id and
-            // enabled state are the ones the plugin will come back with.
-            var conf = modulePath.Length == 0 ? null : confs.FirstOrDefault(c => c.ModulePath == modulePath);
+            // A plugin that did not load has no instance; show its stored conf when the user has one (and no loaded copy
+            // of the same module path uses it), so the id and enabled state are the ones the plugin will come back with.
+            var conf = modulePath.Length == 0 || listed.Contains(modulePath) ? null : confs.FirstOrDefault(c => c.ModulePath == modulePath);
             var d = entry.Descriptor;
             items.Add(new PluginConfJson(
                 conf?.Id ?? 0,

@@ -131,7 +131,7 @@ public sealed class LoadFailureTests(LoadFailureTests.Server server)
     [Fact]
     public async Task Display_ConflictingLibraryVersions_EachPluginUsesItsOwn()
     {
-        var a = server.Items.Single(i => i.GetProperty("modulePath").GetString() == "herald.test/conflict-a").GetProperty("id").GetInt64();
+        var a = server.Items.Single(i => i.GetProperty("modulePath").GetString() == "herald.test/conflict-a" && i.GetProperty("status").GetString() == "ok").GetProperty("id").GetInt64();
         var b = server.Items.Single(i => i.GetProperty("modulePath").GetString() == "herald.test/conflict-b").GetProperty("id").GetInt64();
         Assert.Equal("\"hello a from greeting v1 1.0.0.0\"", await server.Herald.Client.GetStringAsync($"plugin/{a}/display"));
         Assert.Equal("\"hello b from greeting v2 2.0.0.0\"", await server.Herald.Client.GetStringAsync($"plugin/{b}/display"));

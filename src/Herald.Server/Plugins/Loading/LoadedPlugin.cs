@@ -54,6 +54,7 @@ internal sealed class LoadedPlugin
         Context = null;
         var weak = new WeakReference(context, trackResurrection: false);
         context.Unload();
+        FrameworkCaches.Clear();
         return weak;
     }
 }

@@ -11,12 +11,12 @@ internal static class PluginEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/plugin", ListAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapGet("/plugin/{id}/config", GetConfigAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapPost("/plugin/{id}/config", UpdateConfigAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapGet("/plugin/{id}/display", GetDisplayAsync).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapPost("/plugin/{id}/enable", (HttpContext context, PluginManager plugins) => SetEnabledAsync(context, plugins, true)).RequireGotifyAuth(AuthRequirement.Client);
-        routes.MapPost("/plugin/{id}/disable", (HttpContext context, PluginManager plugins) => SetEnabledAsync(context, plugins, false)).RequireGotifyAuth(AuthRequirement.Client);
+        routes.MapGotify(HttpMethods.Get, "/plugin", AuthRequirement.Client, context => ListAsync(context, context.Service<PluginManager>()));
+        routes.MapGotify(HttpMethods.Get, "/plugin/{id}/config", AuthRequirement.Client, context => GetConfigAsync(context, context.Service<PluginManager>()));
+        routes.MapGotify(HttpMethods.Post, "/plugin/{id}/config", AuthRequirement.Client, context => UpdateConfigAsync(context, context.Service<PluginManager>()));
+        routes.MapGotify(HttpMethods.Get, "/plugin/{id}/display", AuthRequirement.Client, context => GetDisplayAsync(context, context.Service<PluginManager>()));
+        routes.MapGotify(HttpMethods.Post, "/plugin/{id}/enable", AuthRequirement.Client, context => SetEnabledAsync(context, context.Service<PluginManager>(), true));
+        routes.MapGotify(HttpMethods.Post, "/plugin/{id}/disable", AuthRequirement.Client, context => SetEnabledAsync(context, context.Service<PluginManager>(), false));
         WebhookEndpoint.Map(routes);
     }
 

@@ -132,7 +132,7 @@ internal sealed class Capper(ServerTarget server, string projectPath, TextWriter
         return 1;
     }
 
-    private async Task<PackageGraph> RestoreAsync(string project, CancellationToken cancellationToken)
+    private static async Task<PackageGraph> RestoreAsync(string project, CancellationToken cancellationToken)
     {
         using var log = new StringWriter();
         var exit = await Dotnet.RunAsync(["restore", project, "-nologo", "-v:q", "-p:NuGetAudit=false"], Path.GetDirectoryName(project)!, log, cancellationToken);

@@ -24,6 +24,7 @@ internal sealed record PackageRequest(
 
 /// <summary>The packaged zip and the check's verdict on it.</summary>
 /// <param name="ZipPath">The written zip; null when the check refused the package (nothing is written then).</param>
+/// <param name="Verdict">The check's verdict, with the sentences the server would log.</param>
 internal sealed record PackageResult(string? ZipPath, PackageVerdict Verdict);
 
 /// <summary>

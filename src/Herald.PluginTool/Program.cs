@@ -15,7 +15,8 @@ var root = new RootCommand("herald-plugin: build, cap and check Herald plugins (
 
 try
 {
-    return await root.Parse(args).InvokeAsync();
+    // Input problems are caught below as one sentence; System.CommandLine's handler would print a stack trace.
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (e is ServerDescriptionException or CapException or BuildException or PackagingException)
 {

@@ -68,6 +68,15 @@ internal sealed class PackageChecker(string depsJsonPath, string? serverRuntimeI
         }
     }
 
+    /// <summary>Checks a build output without manifest as the server checks a single .dll, naming it by <paramref name="entryAssembly"/>.</summary>
+    public PackageVerdict CheckBuildOutput(string directory, string entryAssembly, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var target = ServerFor(null);
+        var report = new CompatibilityChecker(target.Environment).Check(entryAssembly, PluginSourceKind.Dll, directory, entryAssembly);
+        return new PackageVerdict(entryAssembly, report.Error, report.Warnings, report.Descriptor, target);
+    }
+
     /// <summary>How the server classifies a plugins-folder entry: .zip, folder with or without manifest, single .dll; else not a plugin.</summary>
     public static PluginSourceKind? KindOf(string path)
     {

@@ -49,6 +49,13 @@ internal static class PluginPackager
             }
             catch (Exception e) when (e is InvalidOperationException or BadImageFormatException or FileNotFoundException)
             {
+                // No single plugin type with a module path: the server's own sentence (as for a lone .dll) says what to fix.
+                var asDll = new PackageChecker(request.ServerDepsJson, request.ServerRuntimeIdentifier).CheckBuildOutput(staging, request.EntryAssembly, cancellationToken);
+                if (asDll.Error is not null)
+                {
+                    return new PackageResult(null, asDll);
+                }
+
                 throw new PackagingException($"{request.EntryAssembly} cannot be packaged as a Herald plugin: {e.Message.TrimEnd('.')}");
             }
 

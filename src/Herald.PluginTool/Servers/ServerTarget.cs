@@ -8,11 +8,15 @@ namespace Herald.PluginTool.Servers;
 /// </summary>
 internal sealed class ServerTarget
 {
-    private ServerTarget(ServerDescription description, ServerEnvironment environment)
+    private ServerTarget(ServerDescription description, ServerEnvironment environment, bool approximated)
     {
         Description = description;
         Environment = environment;
+        FrameworkApproximated = approximated;
     }
+
+    /// <summary>Whether the server's .NET release is not installed here, so its framework assemblies were approximated.</summary>
+    public bool FrameworkApproximated { get; }
 
     /// <summary>What the deps.json says.</summary>
     public ServerDescription Description { get; }
@@ -34,7 +38,7 @@ internal sealed class ServerTarget
             rid = RuntimeIdentifiers.Current();
         }
 
-        var (framework, runtimeVersion) = SharedFrameworks.Locate(description.Frameworks, description.TargetFramework);
+        var (framework, runtimeVersion, approximated) = SharedFrameworks.Locate(description.Frameworks, description.TargetFramework);
         var shared = new Dictionary<string, Version>(framework, StringComparer.OrdinalIgnoreCase)
         {
             [ServerEnvironment.PluginApiAssemblyName] = description.PluginApiAssemblyVersion,
@@ -45,7 +49,7 @@ internal sealed class ServerTarget
             RuntimeIdentifiers.ArchitectureOf(rid),
             RuntimeIdentifiers.FallbackChain(rid),
             shared);
-        return new ServerTarget(description, environment);
+        return new ServerTarget(description, environment, approximated);
     }
 
     /// <summary>The deps.json this tool ships (the server of the same version), beside the tool's own assembly.</summary>
@@ -53,5 +57,5 @@ internal sealed class ServerTarget
 
     /// <summary>"herald 0.1.0 (plugin API 1.0, .NET 10.0.12, linux-x64)", for messages.</summary>
     public override string ToString() =>
-        $"{Description.DisplayName} (plugin API {Environment.PluginApiVersion.Major}.{Environment.PluginApiVersion.Minor}, .NET {Environment.RuntimeVersion}, {Environment.RuntimeIdentifier})";
+        $"{Description.DisplayName} (plugin API {Environment.PluginApiVersion.Major}.{Environment.PluginApiVersion.Minor}, .NET {Environment.RuntimeVersion}{(FrameworkApproximated ? " approximated: not installed here" : string.Empty)}, {Environment.RuntimeIdentifier})";
 }

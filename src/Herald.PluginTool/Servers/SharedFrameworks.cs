@@ -5,7 +5,8 @@ namespace Herald.PluginTool.Servers;
 /// <summary>
 /// Finds the assemblies of a server's shared frameworks on this machine, which a deps.json does not list: the installed
 /// runtime of the same MAJOR.MINOR (exactly what a server started here would share, as it reads its trusted platform
-/// assemblies), else the SDK's reference pack of that version (same assembly versions, public surface only).
+/// assemblies), else the SDK's reference pack of that version (same assembly versions, public surface only), else the
+/// names of the newest installed release with the version MAJOR.MINOR.0.0 (approximated, and reported as such).
 /// </summary>
 internal static class SharedFrameworks
 {
@@ -13,20 +14,22 @@ internal static class SharedFrameworks
     /// <param name="frameworks">Framework names, e.g. Microsoft.NETCore.App.</param>
     /// <param name="target">The MAJOR.MINOR the server targets.</param>
     /// <exception cref="ServerDescriptionException">No runtime or reference pack of that version is installed.</exception>
-    public static (IReadOnlyDictionary<string, Version> Assemblies, Version RuntimeVersion) Locate(IReadOnlyList<string> frameworks, Version target)
+    public static (IReadOnlyDictionary<string, Version> Assemblies, Version RuntimeVersion, bool Approximated) Locate(IReadOnlyList<string> frameworks, Version target)
     {
         var root = DotnetRoot();
         var assemblies = new Dictionary<string, Version>(StringComparer.OrdinalIgnoreCase);
         Version? runtime = null;
+        var anyApproximated = false;
         foreach (var framework in frameworks)
         {
-            var directory = Newest(Path.Combine(root, "shared", framework), target)
-                ?? RefPack(root, framework, target)
+            var directory = Newest(Path.Combine(root, "shared", framework), target) ?? RefPack(root, framework, target);
+            var approximated = directory is null;
+            directory ??= Nearest(Path.Combine(root, "shared", framework))
                 ?? throw new ServerDescriptionException(
-                    $"the server runs on {framework} {target.Major}.{target.Minor}, which is not installed on this machine ({root}); install the .NET {target.Major}.{target.Minor} runtime or SDK to check against it");
+                    $"the server runs on {framework} {target.Major}.{target.Minor}, and no version of it is installed on this machine ({root}); install the .NET {target.Major}.{target.Minor} runtime or SDK to check against it");
             if (framework == "Microsoft.NETCore.App" || runtime is null)
             {
-                runtime = VersionOfFolder(directory);
+                runtime = approximated ? new Version(target.Major, target.Minor, 0) : VersionOfFolder(directory);
             }
 
             foreach (var dll in Directory.EnumerateFiles(directory, "*.dll"))
@@ -34,12 +37,16 @@ internal static class SharedFrameworks
                 var name = Path.GetFileNameWithoutExtension(dll);
                 if (!assemblies.ContainsKey(name) && AssemblyInspector.TryReadAssemblyVersion(dll) is { } version)
                 {
-                    assemblies[name] = version;
+                    // .NET gives its framework assemblies the version MAJOR.MINOR.0.0 of the release; a framework of
+                    // another release that is not installed here is described that way, from the names of one that is.
+                    assemblies[name] = approximated && version.Major == VersionOfFolder(directory).Major ? new Version(target.Major, target.Minor, 0, 0) : version;
                 }
             }
+
+            anyApproximated |= approximated;
         }
 
-        return (assemblies, runtime ?? target);
+        return (assemblies, runtime ?? target, anyApproximated);
     }
 
     /// <summary>The dotnet installation running this tool (DOTNET_ROOT when set).</summary>
@@ -78,6 +85,12 @@ internal static class SharedFrameworks
             .Select(d => d.Path)
             .LastOrDefault();
     }
+
+    /// <summary>The newest installed version of a framework, whatever its release.</summary>
+    private static string? Nearest(string parent) =>
+        Directory.Exists(parent)
+            ? Directory.EnumerateDirectories(parent).Where(d => NuGet.Versioning.NuGetVersion.TryParse(Path.GetFileName(d), out _)).OrderBy(d => NuGet.Versioning.NuGetVersion.Parse(Path.GetFileName(d))).LastOrDefault()
+            : null;
 
     private static Version VersionOfFolder(string directory)
     {

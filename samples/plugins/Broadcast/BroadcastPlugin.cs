@@ -39,6 +39,9 @@ public sealed class BroadcastPlugin(UserContext user, IPluginContext context, Co
     private string basePath = string.Empty;
     private volatile bool enabled;
 
+    /// <summary>The instance's user, readable from the other users' instances.</summary>
+    private UserContext Owner => user;
+
     /// <inheritdoc />
     public void SetMessageHandler(IMessageHandler handler) => messages = handler;
 
@@ -117,7 +120,7 @@ public sealed class BroadcastPlugin(UserContext user, IPluginContext context, Co
         }
 
         var delivered = 0;
-        foreach (var receiver in receivers.Values.Where(r => r.user.Id != user.Id))
+        foreach (var receiver in receivers.Values.Where(r => r.Owner.Id != user.Id))
         {
             try
             {
@@ -127,7 +130,7 @@ public sealed class BroadcastPlugin(UserContext user, IPluginContext context, Co
             catch (InvalidOperationException e)
             {
                 // The receiver was disabled in the meantime; the others still get it.
-                context.Logger.LogWarning("Broadcast to user {UserId} skipped: {Reason}", receiver.user.Id, e.Message);
+                context.Logger.LogWarning("Broadcast to user {UserId} skipped: {Reason}", receiver.Owner.Id, e.Message);
             }
         }
 

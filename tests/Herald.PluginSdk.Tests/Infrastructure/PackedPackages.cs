@@ -26,6 +26,9 @@ public sealed class PackedPackages : IAsyncLifetime
     /// <summary>A folder whose nuget.config sees the packages; create plugin projects below it.</summary>
     public string Workspace => root.Combine("workspace");
 
+    /// <summary>The clean copy of the repository the packages were packed from (samples are built there).</summary>
+    public string SourceCopy => root.Combine("source");
+
     /// <summary>The output of the pack, for tests that assert on it.</summary>
     public string PackOutput { get; private set; } = string.Empty;
 
@@ -42,7 +45,7 @@ public sealed class PackedPackages : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var source = root.Combine("source");
+        var source = SourceCopy;
         CopyRepository(Repository.Root, source);
         var pack = await DotnetCli.RunAsync(source, TimeSpan.FromMinutes(10), "pack", "-c", "Release", "-o", PackagesDirectory, $"-p:Version={Version}", $"-p:HeraldVersion={Version}", "-nologo");
         PackOutput = pack.Output;

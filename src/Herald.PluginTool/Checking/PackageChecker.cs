@@ -26,6 +26,11 @@ internal sealed class PackageChecker(string depsJsonPath, string? serverRuntimeI
         cancellationToken.ThrowIfCancellationRequested();
         var full = Path.GetFullPath(path);
         var sourceName = Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar));
+        if (!File.Exists(full) && !Directory.Exists(full))
+        {
+            throw new Packaging.PackagingException($"{path} does not exist");
+        }
+
         var kind = KindOf(full);
         if (kind is null)
         {
@@ -33,11 +38,18 @@ internal sealed class PackageChecker(string depsJsonPath, string? serverRuntimeI
             return new PackageVerdict(sourceName, CompatibilityMessages.NotAPlugin(sourceName), [], null, server);
         }
 
-        var staging = kind == PluginSourceKind.Zip ? Path.Combine(Path.GetTempPath(), "herald-plugin-check-" + Guid.NewGuid().ToString("N")) : null;
+        // As the server stages them: a zip extracted, a single dll copied alone (so nothing beside it counts), a folder read as is.
+        var staging = kind == PluginSourceKind.Folder ? null : Path.Combine(Path.GetTempPath(), "herald-plugin-check-" + Guid.NewGuid().ToString("N"));
         try
         {
             string packageDirectory;
-            if (staging is not null)
+            if (kind == PluginSourceKind.Dll)
+            {
+                Directory.CreateDirectory(staging!);
+                File.Copy(full, Path.Combine(staging!, sourceName));
+                packageDirectory = staging!;
+            }
+            else if (staging is not null)
             {
                 try
                 {
@@ -52,7 +64,7 @@ internal sealed class PackageChecker(string depsJsonPath, string? serverRuntimeI
             }
             else
             {
-                packageDirectory = kind == PluginSourceKind.Dll ? Path.GetDirectoryName(full)! : full;
+                packageDirectory = full;
             }
 
             var target = ServerFor(ManifestRuntimeIdentifier(packageDirectory, kind.Value));

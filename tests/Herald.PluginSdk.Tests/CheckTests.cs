@@ -37,6 +37,9 @@ public sealed class CheckTests(CheckTests.Cases fixture) : IClassFixture<CheckTe
                 File.Copy(Built.Dll(name), Path.Combine(Broken, name + ".dll"));
             }
 
+            // A library that is no plugin at all.
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "NuGet.Versioning.dll"), Path.Combine(Broken, "NuGet.Versioning.dll"));
+
             // The good plugin's assembly without its dependency.
             File.Copy(Built.Dll("Good"), Path.Combine(Broken, "Unresolved.dll"));
 
@@ -55,7 +58,7 @@ public sealed class CheckTests(CheckTests.Cases fixture) : IClassFixture<CheckTe
             Variant(good, "not-an-assembly", dir =>
             {
                 File.WriteAllText(Path.Combine(dir, "Good.dll"), "MZ but not really");
-                ManifestWriter.Write(dir, ManifestWriter.Create(dir, "YamlDotNet.dll") with { EntryAssembly = "Good.dll", ModulePath = "herald.test/good" });
+                File.WriteAllText(Path.Combine(dir, "plugin.json"), """{"manifestVersion": 1, "modulePath": "herald.test/good", "entryAssembly": "Good.dll", "files": {}}""");
             });
             File.WriteAllText(Path.Combine(Broken, "README.txt"), "not a plugin");
             File.WriteAllText(Path.Combine(Broken, "corrupt.zip"), "this is no zip");
@@ -124,11 +127,12 @@ public sealed class CheckTests(CheckTests.Cases fixture) : IClassFixture<CheckTe
             Assert.Equal(serverSays, output.ToString().Trim());
         }
 
-        Assert.Equal(19, entries.Count);
+        Assert.Equal(20, entries.Count);
     }
 
     [Theory]
     [InlineData("NoType.dll", "contains no plugin type")]
+    [InlineData("NuGet.Versioning.dll", "NuGet.Versioning.dll does not reference Herald.PluginApi, so it cannot contain a plugin")]
     [InlineData("TwoTypes.dll", "contains more than one plugin type")]
     [InlineData("NoInfo.dll", "without a [PluginInfo] attribute")]
     [InlineData("NewerFramework.dll", "targets net99.0, but this server runs on .NET")]

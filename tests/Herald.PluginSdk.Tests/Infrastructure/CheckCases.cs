@@ -54,7 +54,7 @@ public sealed class CheckCases
                 public static string Yaml() => new YamlDotNet.Serialization.SerializerBuilder().Build().Serialize(new { a = 1 });
             }
             """);
-        cases.Project("NoType", $"<ItemGroup>{sdk}</ItemGroup>", "namespace Cases; public sealed class NotAPlugin { }", pack: false);
+        cases.Project("NoType", $"<ItemGroup>{sdk}</ItemGroup>", "namespace Cases; public sealed class NotAPlugin { public Herald.PluginApi.UserContext? User { get; set; } }", pack: false);
         cases.Project("TwoTypes", $"<ItemGroup>{sdk}</ItemGroup>", Factory.Replace("NAME", "two", StringComparison.Ordinal) + """
 
             [PluginInfo("herald.test/two-b")]
@@ -64,8 +64,8 @@ public sealed class CheckCases
             }
             """, pack: false);
         cases.Project("NoInfo", $"<ItemGroup>{sdk}</ItemGroup>", Factory.Replace("[PluginInfo(\"herald.test/NAME\", Name = \"NAME\", Version = \"1.0.0\")]", string.Empty, StringComparison.Ordinal), pack: false);
-        cases.Project("NewerFramework", $"<PropertyGroup><GenerateTargetFrameworkAttribute>false</GenerateTargetFrameworkAttribute></PropertyGroup><ItemGroup>{sdk}</ItemGroup>", "[assembly: System.Runtime.Versioning.TargetFramework(\".NETCoreApp,Version=v99.0\")]\n" + Factory.Replace("NAME", "newer-framework", StringComparison.Ordinal), pack: false);
-        cases.Project("OldFramework", $"<PropertyGroup><GenerateTargetFrameworkAttribute>false</GenerateTargetFrameworkAttribute></PropertyGroup><ItemGroup>{sdk}</ItemGroup>", "[assembly: System.Runtime.Versioning.TargetFramework(\".NETFramework,Version=v4.8\")]\n" + Factory.Replace("NAME", "old-framework", StringComparison.Ordinal), pack: false);
+        cases.Project("NewerFramework", $"<PropertyGroup><GenerateTargetFrameworkAttribute>false</GenerateTargetFrameworkAttribute></PropertyGroup><ItemGroup>{sdk}</ItemGroup>", WithAssemblyAttribute(Factory.Replace("NAME", "newer-framework", StringComparison.Ordinal), "[assembly: System.Runtime.Versioning.TargetFramework(\".NETCoreApp,Version=v99.0\")]"), pack: false);
+        cases.Project("OldFramework", $"<PropertyGroup><GenerateTargetFrameworkAttribute>false</GenerateTargetFrameworkAttribute></PropertyGroup><ItemGroup>{sdk}</ItemGroup>", WithAssemblyAttribute(Factory.Replace("NAME", "old-framework", StringComparison.Ordinal), "[assembly: System.Runtime.Versioning.TargetFramework(\".NETFramework,Version=v4.8\")]"), pack: false);
         cases.Project("NewerShared", $"""<ItemGroup>{sdk}<PackageReference Include="Microsoft.Extensions.Logging.Abstractions" Version="11.0.0" /></ItemGroup>""", Factory.Replace("NAME", "newer-shared", StringComparison.Ordinal) + """
 
             public static class UsesLogging
@@ -85,6 +85,9 @@ public sealed class CheckCases
         (await DotnetCli.RunAsync(cases.Root, "build", "Cases.slnx", "-c", "Release")).EnsureSuccess("dotnet build of the check cases");
         return cases;
     }
+
+    private static string WithAssemblyAttribute(string code, string attribute) =>
+        code.Replace("using Herald.PluginApi;", "using Herald.PluginApi;\n\n" + attribute, StringComparison.Ordinal);
 
     private void Project(string name, string body, string? code, bool pack = true)
     {

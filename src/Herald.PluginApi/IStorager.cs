@@ -11,7 +11,7 @@ public interface IStorager : IPlugin
 /// <summary>Reads and writes one plugin instance's blob. The plugin chooses the format (JSON is usual).</summary>
 public interface IStorageHandler
 {
-    /// <summary>Replaces the blob. Only the storage column is written, so it never races with enable, disable or a config change.</summary>
+    /// <summary>Replaces the blob. Writes are serialized with every other change of the instance's row, so saving during <see cref="IPlugin.EnableAsync"/> never loses the enabled flag (Gotify's #188).</summary>
     /// <param name="data">The new content.</param>
     /// <param name="cancellationToken">Stops waiting for the write.</param>
     /// <returns>A task that completes when the blob is stored.</returns>

@@ -42,7 +42,7 @@ public sealed partial class MisbehaviourTests(FixturePlugins fixtures) : IAsyncL
         Assert.Equal(HttpStatusCode.InternalServerError, status);
         Assert.Equal("{\"error\":\"Internal Server Error\",\"errorCode\":500,\"errorDescription\":\"cannot enable: the fixture always fails\"}", body);
         Assert.False((await PluginApiClient.FindAsync(herald.Client, "herald.test/throws-in-enable")).GetProperty("enabled").GetBoolean());
-        Assert.Contains("Plugin herald.test/throws-in-enable failed in EnableAsync for user 1", herald.Log, StringComparison.Ordinal);
+        await herald.WaitForLogAsync("Plugin herald.test/throws-in-enable failed in EnableAsync for user 1", TimeSpan.FromSeconds(5));
     }
 
     // Invariant: a hanging EnableAsync is abandoned at the timeout; the instance is disabled with the reason shown.
@@ -74,8 +74,8 @@ public sealed partial class MisbehaviourTests(FixturePlugins fixtures) : IAsyncL
         using var boom = await anonymous.GetAsync($"plugin/{id}/custom/{token}/boom");
         Assert.Equal(HttpStatusCode.InternalServerError, boom.StatusCode);
         Assert.Equal(string.Empty, await boom.Content.ReadAsStringAsync());
-        Assert.Contains("Plugin herald.test/throws-in-webhook failed in webhook GET boom for user 1", herald.Log, StringComparison.Ordinal);
-        Assert.Contains("secret detail that must not leak", herald.Log, StringComparison.Ordinal);
+        await herald.WaitForLogAsync("Plugin herald.test/throws-in-webhook failed in webhook GET boom for user 1", TimeSpan.FromSeconds(5));
+        await herald.WaitForLogAsync("secret detail that must not leak", TimeSpan.FromSeconds(5));
         Assert.Equal("fine", await anonymous.GetStringAsync($"plugin/{id}/custom/{token}/ok")); // the instance keeps serving
     }
 

@@ -34,14 +34,30 @@ internal static class ApplicationEndpoints
         var name = Validation.Required(body.GetString("name"), "name");
         var description = body.GetString("description") ?? string.Empty;
         var priority = body.GetInt("defaultPriority") ?? 0;
-        var sortKey = body.GetString("sortKey");
-        if (string.IsNullOrEmpty(sortKey))
+        var requestedKey = body.GetString("sortKey");
+        var token = await NewTokenAsync(store, context.RequestAborted);
+        Application application;
+        for (var attempt = 1; ; attempt++)
         {
-            sortKey = FractionalIndex.KeyAfter(await store.GetMaxSortKeyAsync(userId, context.RequestAborted));
+            var sortKey = string.IsNullOrEmpty(requestedKey)
+                ? FractionalIndex.KeyAfter(await store.GetMaxSortKeyAsync(userId, context.RequestAborted))
+                : requestedKey;
+            var candidate = new Application(0, token, userId, name, description, false, string.Empty, priority, time.GetLocalNow(), null, sortKey);
+            try
+            {
+                application = await store.CreateApplicationAsync(candidate, context.RequestAborted);
+                break;
+            }
+            catch (DuplicateKeyException) when (string.IsNullOrEmpty(requestedKey) && attempt < 50)
+            {
+                // A concurrent creation took the next key first: take the one after it.
+            }
+            catch (DuplicateKeyException)
+            {
+                throw ApiException.BadRequest("sort key is not unique");
+            }
         }
 
-        var application = new Application(0, await NewTokenAsync(store, context.RequestAborted), userId, name, description, false, string.Empty, priority, time.GetLocalNow(), null, sortKey);
-        application = await SaveAsync(() => store.CreateApplicationAsync(application, context.RequestAborted));
         await Responses.Json(context, EntityMapper.ToJson(application), HeraldJson.Api.ApplicationJson);
     }
 

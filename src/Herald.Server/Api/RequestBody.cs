@@ -35,7 +35,17 @@ internal sealed class RequestBody
         {
             try
             {
-                using var document = await JsonDocument.ParseAsync(request.Body, default, context.RequestAborted);
+                // Go's decoder never fails on bad UTF-8 later; here a body that is not UTF-8 is refused up front
+                // (JsonDocument only notices when a string is read, which would surface as a 500).
+                using var buffer = new MemoryStream();
+                await request.Body.CopyToAsync(buffer, context.RequestAborted);
+                if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+                {
+                    throw ApiException.BadRequest("invalid JSON: the body is not valid UTF-8");
+                }
+
+                buffer.Position = 0;
+                using var document = await JsonDocument.ParseAsync(buffer, default, context.RequestAborted);
                 return document.RootElement.ValueKind switch
                 {
                     JsonValueKind.Object => new RequestBody(document.RootElement.Clone(), null, request.Query, structName),

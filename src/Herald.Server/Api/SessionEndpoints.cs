@@ -46,8 +46,9 @@ internal static class SessionEndpoints
         var caller = context.GetCaller();
         if (caller.Client is not { } client)
         {
-            // Written here rather than thrown so the cleared cookie survives, as in Gotify.
-            await ErrorResponse.WriteAsync(context, StatusCodes.Status403Forbidden, "no client auth provided");
+            // Written here rather than thrown so the cleared cookie survives, as in Gotify. Gotify answers 403, but
+            // gotify-spec.json documents only 200/400 for logout.
+            await ErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, "no client auth provided");
             return;
         }
 

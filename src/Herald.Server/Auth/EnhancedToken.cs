@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
 
 namespace Herald.Server.Auth;
 
@@ -69,12 +68,11 @@ internal static class EnhancedToken
 
     private static bool VerifySignature(byte[] publicKey, long issuedAt, byte[] signature)
     {
-        // Ed25519ph over SHA-512("iat=<timestamp>"), as Gotify signs.
+        // Gotify: Go's ed25519 with Options{Hash: SHA512} over SHA-512("iat=<timestamp>"), i.e. Ed25519ph whose
+        // pre-hash PH(M) is that digest. The digest goes to the prehash API as is (Ed25519phSigner would hash it again).
         var digest = SHA512.HashData(Encoding.ASCII.GetBytes("iat=" + issuedAt.ToString(CultureInfo.InvariantCulture)));
-        var verifier = new Ed25519phSigner([]);
-        verifier.Init(false, new Ed25519PublicKeyParameters(publicKey));
-        verifier.BlockUpdate(digest, 0, digest.Length);
-        return verifier.VerifySignature(signature);
+        return signature.Length == Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.SignatureSize
+            && Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.VerifyPrehash(signature, 0, publicKey, 0, [], digest, 0);
     }
 
     private static bool TryDecode(string text, out byte[] bytes)

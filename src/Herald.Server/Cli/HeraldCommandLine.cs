@@ -29,7 +29,20 @@ public static class HeraldCommandLine
         root.Subcommands.Add(version);
         root.SetAction((_, cancellationToken) => ServeAsync(cancellationToken));
         // The web host handles SIGINT/SIGTERM itself with a graceful drain; the parser must not cut it short.
-        return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // Like gotify: an unknown command or flag is a usage error with exit code 2.
+            foreach (var error in parsed.Errors)
+            {
+                Console.Error.WriteLine($"herald: {error.Message}");
+            }
+
+            Console.Error.WriteLine("Usage: herald [serve|version]");
+            return Task.FromResult(2);
+        }
+
+        return parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
     private static async Task<int> ServeAsync(CancellationToken cancellationToken)

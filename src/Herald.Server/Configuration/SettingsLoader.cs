@@ -95,7 +95,12 @@ public static class SettingsLoader
         {
             throw new ConfigurationException($"{path}: invalid YAML at line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}", e);
         }
-        catch (IOException e)
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this instead of a YamlException on some malformed flow collections.
+            throw new ConfigurationException($"{path}: invalid YAML: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ConfigurationException($"{path}: cannot read: {e.Message}", e);
         }
@@ -216,8 +221,9 @@ public static class SettingsLoader
             stream.Load(new StringReader(text));
             return stream.Documents[0].RootNode;
         }
-        catch (YamlException e)
+        catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentOutOfRangeException)
         {
+            // InvalidOperationException: YamlDotNet's scanner on some malformed flow collections.
             throw Invalid(name, kind, text, e);
         }
     }

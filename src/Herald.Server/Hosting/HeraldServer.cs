@@ -160,5 +160,6 @@ public static class HeraldServer
         ImageEndpoints.Map(app);
         StreamEndpoint.Map(app);
         app.MapHeraldPlugins();
+        Web.WebUi.Map(app);
     }
 }

@@ -16,6 +16,11 @@ internal static class ListenerSetup
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = settings.Server.MaxBodyBytes;
+
+            // Go's net/http reads up to 1 MiB of request line and headers (DefaultMaxHeaderBytes); Kestrel's defaults
+            // (8 KiB line, 32 KiB headers) would refuse, without a Gotify error body, long URLs and big cookie jars that Gotify serves.
+            kestrel.Limits.MaxRequestLineSize = 1 << 20;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 1 << 20;
             Listen(kestrel, settings.Server.ListenAddr, settings.Server.Port, null);
             if (settings.Server.Ssl.Enabled)
             {

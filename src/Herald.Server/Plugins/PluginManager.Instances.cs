@@ -396,6 +396,10 @@ internal sealed partial class PluginManager
             {
                 // Attributed and logged by the invoker; the instance goes away regardless.
             }
+            catch (OperationCanceledException)
+            {
+                // Shutdown ran out of time; the instance goes away regardless.
+            }
         }
 
         await StopRunningAsync(instance, close: true);

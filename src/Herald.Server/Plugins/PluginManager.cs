@@ -145,32 +145,44 @@ internal sealed partial class PluginManager : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops watching, stops every instance's work (calling DisableAsync, without persisting it) and waits for unload checks.</summary>
+    /// <summary>
+    /// Stops watching, stops every instance's work (calling DisableAsync, without persisting it) and detaches the crash
+    /// journal. Never throws: the host's shutdown must end with exit code 0 whatever a plugin does.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await stopping.CancelAsync();
-        if (watcher is not null)
-        {
-            await watcher.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        await mutex.WaitAsync(cancellationToken);
         try
         {
-            foreach (var instance in instances.Values)
+            if (watcher is not null)
             {
-                await TeardownInstanceAsync(instance, callDisable: instance.Enabled, cancellationToken);
+                await watcher.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
-            instances.Clear();
-            instancesByToken.Clear();
+            await mutex.WaitAsync(cancellationToken);
+            try
+            {
+                foreach (var instance in instances.Values)
+                {
+                    await TeardownInstanceAsync(instance, callDisable: instance.Enabled, cancellationToken);
+                }
+
+                instances.Clear();
+                instancesByToken.Clear();
+            }
+            finally
+            {
+                mutex.Release();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("Shutdown did not wait for every plugin instance to stop");
         }
         finally
         {
-            mutex.Release();
+            crashJournal?.Detach();
         }
-
-        crashJournal?.Detach();
     }
 
     public async ValueTask DisposeAsync()
@@ -180,8 +192,8 @@ internal sealed partial class PluginManager : IAsyncDisposable
             await StopAsync(CancellationToken.None);
         }
 
-        stopping.Dispose();
-        confs.Dispose();
+        // Not disposed: a fault report or unload check still in flight may read the token or the writer.
+        await Unloads.WhenIdleAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>The folder's plugin entries: every name not starting with a dot, in ordinal order (Gotify reads in name order).</summary>

@@ -11,23 +11,25 @@ internal static class PluginEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGotify(HttpMethods.Get, "/plugin", AuthRequirement.Client, context => ListAsync(context, context.Service<PluginManager>()));
-        routes.MapGotify(HttpMethods.Get, "/plugin/{id}/config", AuthRequirement.Client, context => GetConfigAsync(context, context.Service<PluginManager>()));
-        routes.MapGotify(HttpMethods.Post, "/plugin/{id}/config", AuthRequirement.Client, context => UpdateConfigAsync(context, context.Service<PluginManager>()));
-        routes.MapGotify(HttpMethods.Get, "/plugin/{id}/display", AuthRequirement.Client, context => GetDisplayAsync(context, context.Service<PluginManager>()));
-        routes.MapGotify(HttpMethods.Post, "/plugin/{id}/enable", AuthRequirement.Client, context => SetEnabledAsync(context, context.Service<PluginManager>(), true));
-        routes.MapGotify(HttpMethods.Post, "/plugin/{id}/disable", AuthRequirement.Client, context => SetEnabledAsync(context, context.Service<PluginManager>(), false));
+        routes.MapGotify(HttpMethods.Get, "/plugin", AuthRequirement.Client, ListAsync);
+        routes.MapGotify(HttpMethods.Get, "/plugin/{id}/config", AuthRequirement.Client, GetConfigAsync);
+        routes.MapGotify(HttpMethods.Post, "/plugin/{id}/config", AuthRequirement.Client, UpdateConfigAsync);
+        routes.MapGotify(HttpMethods.Get, "/plugin/{id}/display", AuthRequirement.Client, GetDisplayAsync);
+        routes.MapGotify(HttpMethods.Post, "/plugin/{id}/enable", AuthRequirement.Client, context => SetEnabledAsync(context, true));
+        routes.MapGotify(HttpMethods.Post, "/plugin/{id}/disable", AuthRequirement.Client, context => SetEnabledAsync(context, false));
         WebhookEndpoint.Map(routes);
     }
 
-    private static async Task ListAsync(HttpContext context, PluginManager plugins)
+    private static async Task ListAsync(HttpContext context)
     {
+        var plugins = context.Service<PluginManager>();
         var items = await PluginListing.ForUserAsync(plugins, context.GetCaller().User.Id, context.RequestAborted);
         await Responses.Json(context, items, PluginJson.Default.IReadOnlyListPluginConfJson);
     }
 
-    private static async Task GetConfigAsync(HttpContext context, PluginManager plugins)
+    private static async Task GetConfigAsync(HttpContext context)
     {
+        var plugins = context.Service<PluginManager>();
         var instance = await plugins.RequireInstanceAsync(context.GetCaller().User.Id, RouteValues.Id(context), context.RequestAborted);
         var yaml = await plugins.GetConfigAsync(instance, context.RequestAborted);
         context.Response.StatusCode = StatusCodes.Status200OK;
@@ -35,23 +37,26 @@ internal static class PluginEndpoints
         await context.Response.Body.WriteAsync(yaml, context.RequestAborted);
     }
 
-    private static async Task UpdateConfigAsync(HttpContext context, PluginManager plugins)
+    private static async Task UpdateConfigAsync(HttpContext context)
     {
+        var plugins = context.Service<PluginManager>();
         var instance = await plugins.RequireInstanceAsync(context.GetCaller().User.Id, RouteValues.Id(context), context.RequestAborted);
         var body = await PluginManager.ReadBodyAsync(context.Request, context.RequestAborted);
         await plugins.UpdateConfigAsync(instance, body, context.RequestAborted);
         await Responses.Empty(context);
     }
 
-    private static async Task GetDisplayAsync(HttpContext context, PluginManager plugins)
+    private static async Task GetDisplayAsync(HttpContext context)
     {
+        var plugins = context.Service<PluginManager>();
         var instance = await plugins.RequireInstanceAsync(context.GetCaller().User.Id, RouteValues.Id(context), context.RequestAborted);
         var display = await plugins.GetDisplayAsync(instance, PublicBaseUrl(context.Request), context.RequestAborted);
         await Responses.Json(context, display, PluginJson.Default.String);
     }
 
-    private static async Task SetEnabledAsync(HttpContext context, PluginManager plugins, bool enable)
+    private static async Task SetEnabledAsync(HttpContext context, bool enable)
     {
+        var plugins = context.Service<PluginManager>();
         var instance = await plugins.RequireInstanceAsync(context.GetCaller().User.Id, RouteValues.Id(context), context.RequestAborted);
         await plugins.SetEnabledAsync(instance, enable, context.RequestAborted);
         await Responses.Empty(context);

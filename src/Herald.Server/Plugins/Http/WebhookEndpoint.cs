@@ -14,8 +14,10 @@ internal static class WebhookEndpoint
     public static void Map(IEndpointRouteBuilder routes) =>
         routes.Map("/plugin/{id}/custom/{token}/{**rest}", DispatchAsync);
 
-    private static async Task DispatchAsync(HttpContext context, PluginManager plugins, PluginInvoker invoker)
+    private static async Task DispatchAsync(HttpContext context)
     {
+        var plugins = context.Service<PluginManager>();
+        var invoker = context.Service<PluginInvoker>();
         var token = context.Request.RouteValues["token"] as string ?? string.Empty;
         var instance = plugins.FindInstanceByToken(token) ?? throw ApiException.NotFound("page not found");
         if (!instance.Enabled)

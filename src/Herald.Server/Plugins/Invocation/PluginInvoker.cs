@@ -26,6 +26,17 @@ internal sealed class PluginInvoker(ILogger<PluginInvoker> logger)
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the caller went away).</exception>
     public async Task<T> InvokeAsync<T>(PluginCall call, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken)
     {
+        Task<T>? task = null;
+        await RunAsync(call, token => task = call.Offload ? Task.Run(() => body(token), CancellationToken.None) : body(token), cancellationToken);
+        return await task!;
+    }
+
+    /// <summary>Runs a call without a result; the webhook path, so it avoids any wrapper around the plugin's task.</summary>
+    public Task InvokeAsync(PluginCall call, Func<CancellationToken, Task> body, CancellationToken cancellationToken) =>
+        RunAsync(call, call.Offload ? token => Task.Run(() => body(token), CancellationToken.None) : body, cancellationToken);
+
+    private async Task RunAsync(PluginCall call, Func<CancellationToken, Task> start, CancellationToken cancellationToken)
+    {
         var plugin = call.Plugin;
         if (!plugin.Gate.Wait(0, CancellationToken.None))
         {
@@ -38,11 +49,14 @@ internal sealed class PluginInvoker(ILogger<PluginInvoker> logger)
 
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(call.Timeout);
-        Task<T>? task = null;
+        Task? task = null;
         try
         {
-            task = call.Offload ? Task.Run(() => body(timeout.Token), CancellationToken.None) : body(timeout.Token);
-            return await task.WaitAsync(timeout.Token);
+            task = start(timeout.Token);
+            if (!task.IsCompletedSuccessfully)
+            {
+                await task.WaitAsync(timeout.Token);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -85,17 +99,6 @@ internal sealed class PluginInvoker(ILogger<PluginInvoker> logger)
             }
         }
     }
-
-    /// <summary>Runs a call without a result.</summary>
-    public Task InvokeAsync(PluginCall call, Func<CancellationToken, Task> body, CancellationToken cancellationToken) =>
-        InvokeAsync<bool>(
-            call,
-            async token =>
-            {
-                await body(token);
-                return true;
-            },
-            cancellationToken);
 
     /// <summary>
     /// Runs long-lived background work of an instance: no timeout and no call slot (it runs for as long as the instance

@@ -93,7 +93,7 @@ public sealed class PluginHarness : IAsyncDisposable
     {
         if (enabled)
         {
-            throw new InvalidOperationException("plugin is already enabled");
+            throw new InvalidOperationException("config is already enabled/disabled");
         }
 
         await Plugin.EnableAsync(cancellationToken);
@@ -106,7 +106,7 @@ public sealed class PluginHarness : IAsyncDisposable
     {
         if (!enabled)
         {
-            throw new InvalidOperationException("plugin is already disabled");
+            throw new InvalidOperationException("config is already enabled/disabled");
         }
 
         enabled = false;

@@ -65,6 +65,27 @@ public sealed class PackedPackages : IAsyncLifetime
     public Task DisposeAsync()
     {
         root.Dispose();
+
+        // Each run's packages have a version of their own; leave no copies of them in the user's package cache.
+        var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        foreach (var id in PackageIds)
+        {
+            var restored = Path.Combine(cache, id.ToLowerInvariant(), Version.ToLowerInvariant());
+            try
+            {
+                if (Directory.Exists(restored))
+                {
+                    Directory.Delete(restored, recursive: true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A process still holding a file; the next cleanup of the cache removes it.
+            }
+        }
+
         return Task.CompletedTask;
     }
 

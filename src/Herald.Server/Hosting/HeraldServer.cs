@@ -58,6 +58,9 @@ public static class HeraldServer
                 }
 
                 logger.LogInformation("Herald {Version} listening on {Addresses}", app.Services.GetRequiredService<BuildInfo>().Version, string.Join(", ", app.Urls));
+                // Start-up (configuration, migration, hashing the default password, plugin loading) leaves garbage
+                // that an idle server would otherwise keep resident until the next collection; give it back now.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 await app.WaitForShutdownAsync(cancellationToken);
             }
         }

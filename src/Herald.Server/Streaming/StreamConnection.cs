@@ -17,10 +17,9 @@ internal sealed class StreamConnection
     private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(2);
 
     private readonly WebSocket socket;
+    private (WebSocketCloseStatus Status, string Reason)? closeStatus;
     private readonly Channel<ReadOnlyMemory<byte>> queue = Channel.CreateBounded<ReadOnlyMemory<byte>>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-
-    private readonly CancellationTokenSource closing = new();
 
     public StreamConnection(long userId, string? clientToken, WebSocket socket)
     {
@@ -53,14 +52,13 @@ internal sealed class StreamConnection
         queue.Writer.TryComplete();
     }
 
-    private (WebSocketCloseStatus Status, string Reason)? closeStatus;
-
     /// <summary>Runs until the peer goes away, a write fails or times out, or <see cref="Close"/> is called.</summary>
+    /// <param name="cancellationToken">The request's abort token: the peer's connection is gone.</param>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, closing.Token);
-        var receiving = ReceiveAsync(linked.Token);
-        await SendAsync(linked.Token);
+        // Per connection this holds only the two loops and the queue: it is multiplied by every open stream.
+        var receiving = ReceiveAsync(cancellationToken);
+        await SendAsync();
         try
         {
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -78,7 +76,7 @@ internal sealed class StreamConnection
             // The peer is gone already.
         }
 
-        await closing.CancelAsync();
+        socket.Abort();
         try
         {
             await receiving;
@@ -88,28 +86,37 @@ internal sealed class StreamConnection
         }
 
         socket.Dispose();
-        closing.Dispose();
     }
 
-    private async Task SendAsync(CancellationToken cancellationToken)
+    private async Task SendAsync()
     {
-        using var timeout = new CancellationTokenSource();
+        // Created at the first frame and re-armed for each write; a write that does not finish in time ends the stream.
+        CancellationTokenSource? timeout = null;
+        var reader = queue.Reader;
         try
         {
-            await foreach (var frame in queue.Reader.ReadAllAsync(cancellationToken))
+            while (await reader.WaitToReadAsync())
             {
-                timeout.CancelAfter(WriteTimeout);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-                await socket.SendAsync(frame, WebSocketMessageType.Text, true, linked.Token);
-                if (!timeout.TryReset())
+                while (reader.TryRead(out var frame))
                 {
-                    return;
+                    timeout ??= new CancellationTokenSource();
+                    timeout.CancelAfter(WriteTimeout);
+                    await socket.SendAsync(frame, WebSocketMessageType.Text, true, timeout.Token);
+                    if (!timeout.TryReset())
+                    {
+                        return;
+                    }
                 }
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             // A failed or slow write ends the connection, as in Gotify.
+        }
+        finally
+        {
+            timeout?.Dispose();
+            queue.Writer.TryComplete();
         }
     }
 
@@ -118,7 +125,7 @@ internal sealed class StreamConnection
         var buffer = new byte[ReadLimit + 1];
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            while (true)
             {
                 var length = 0;
                 ValueWebSocketReceiveResult result;

@@ -13,7 +13,7 @@ namespace Herald.Server.Streaming;
 public sealed class StreamHub : IMessageObserver
 {
     private readonly object gate = new();
-    private readonly Dictionary<long, StreamConnection[]> byUser = [];
+    private readonly Dictionary<long, List<StreamConnection>> byUser = [];
 
     /// <summary>Number of open streams, for metrics and tests.</summary>
     public int Count
@@ -22,26 +22,27 @@ public sealed class StreamHub : IMessageObserver
         {
             lock (gate)
             {
-                return byUser.Values.Sum(c => c.Length);
+                return byUser.Values.Sum(c => c.Count);
             }
         }
     }
 
     public void OnMessageCreated(long userId, Message message)
     {
-        StreamConnection[]? connections;
         lock (gate)
         {
-            if (!byUser.TryGetValue(userId, out connections))
+            if (!byUser.TryGetValue(userId, out var connections))
             {
                 return;
             }
-        }
 
-        var frame = JsonSerializer.SerializeToUtf8Bytes(MessageMapper.ToJson(message), HeraldJson.Api.MessageJson);
-        foreach (var connection in connections)
-        {
-            connection.TryEnqueue(frame);
+            // Enqueueing never blocks (a full queue closes that connection), so it is safe under the lock and needs
+            // no snapshot of the list.
+            var frame = JsonSerializer.SerializeToUtf8Bytes(MessageMapper.ToJson(message), HeraldJson.Api.MessageJson);
+            foreach (var connection in connections)
+            {
+                connection.TryEnqueue(frame);
+            }
         }
     }
 
@@ -80,7 +81,12 @@ public sealed class StreamHub : IMessageObserver
     {
         lock (gate)
         {
-            byUser[connection.UserId] = byUser.TryGetValue(connection.UserId, out var existing) ? [.. existing, connection] : [connection];
+            if (!byUser.TryGetValue(connection.UserId, out var connections))
+            {
+                byUser[connection.UserId] = connections = [];
+            }
+
+            connections.Add(connection);
         }
     }
 
@@ -88,19 +94,9 @@ public sealed class StreamHub : IMessageObserver
     {
         lock (gate)
         {
-            if (!byUser.TryGetValue(connection.UserId, out var existing))
-            {
-                return;
-            }
-
-            var remaining = existing.Where(c => c != connection).ToArray();
-            if (remaining.Length == 0)
+            if (byUser.TryGetValue(connection.UserId, out var connections) && connections.Remove(connection) && connections.Count == 0)
             {
                 byUser.Remove(connection.UserId);
-            }
-            else
-            {
-                byUser[connection.UserId] = remaining;
             }
         }
     }

@@ -79,6 +79,12 @@ public sealed class PackedPackages : IAsyncLifetime
                 {
                     Directory.Delete(restored, recursive: true);
                 }
+
+                var package = Path.GetDirectoryName(restored)!;
+                if (Directory.Exists(package) && !Directory.EnumerateFileSystemEntries(package).Any())
+                {
+                    Directory.Delete(package);
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -300,6 +300,12 @@ internal sealed class CompatibilityChecker(ServerEnvironment server)
 
             foreach (var file in Directory.EnumerateFiles(native))
             {
+                // Static archives and import libraries (e_sqlite3.a for iOS, foo.lib) are for linkers; the runtime never loads them.
+                if (file.EndsWith(".a", StringComparison.Ordinal) || file.EndsWith(".lib", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
                 var library = NativeLibraryName(Path.GetFileName(file));
                 if (!libraries.TryGetValue(library, out var rids))
                 {

@@ -14,7 +14,7 @@ public sealed class PasswordHasher
     }
 
     public byte[] Hash(string password) =>
-        Encoding.UTF8.GetBytes(BCrypt.Net.BCrypt.HashPassword(password, BCrypt.Net.BCrypt.GenerateSalt(cost, 'a')));
+        Encoding.UTF8.GetBytes(BCrypt.Net.BCrypt.HashPassword(password, SecureRandom.BcryptSalt(cost)));
 
     /// <summary>False for users without a password and for hashes that are not bcrypt.</summary>
     public static bool Verify(string password, byte[]? hash)

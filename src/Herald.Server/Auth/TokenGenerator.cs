@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Herald.Server.Auth;
 
 /// <summary>
@@ -20,5 +18,5 @@ public static class TokenGenerator
     /// <summary>A random image file name (25 characters, no dot) with the given extension.</summary>
     public static string NewImageName(string extension) => Random(FileAlphabet, 25) + extension;
 
-    private static string Random(string alphabet, int length) => RandomNumberGenerator.GetString(alphabet, length);
+    private static string Random(string alphabet, int length) => SecureRandom.GetString(alphabet, length);
 }

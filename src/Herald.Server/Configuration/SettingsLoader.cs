@@ -22,7 +22,13 @@ public static class SettingsLoader
     public static HeraldSettings Load(IReadOnlyDictionary<string, string> environment, string workingDirectory)
     {
         var settings = new HeraldSettings();
-        ApplyYamlFile(settings, workingDirectory);
+
+        // YAML is parsed only when a file exists: without one the YAML library is never loaded (idle memory).
+        var yamlFile = new[] { Path.Combine(workingDirectory, "config.yml"), "/etc/gotify/config.yml" }.FirstOrDefault(File.Exists);
+        if (yamlFile is not null)
+        {
+            ApplyYamlFile(settings, yamlFile);
+        }
 
         var variables = new Dictionary<string, string>(ReadEnvFile(environment, workingDirectory), StringComparer.Ordinal);
         foreach (var (name, value) in environment)
@@ -70,14 +76,8 @@ public static class SettingsLoader
         }
     }
 
-    private static void ApplyYamlFile(HeraldSettings settings, string workingDirectory)
+    private static void ApplyYamlFile(HeraldSettings settings, string path)
     {
-        var path = new[] { Path.Combine(workingDirectory, "config.yml"), "/etc/gotify/config.yml" }.FirstOrDefault(File.Exists);
-        if (path is null)
-        {
-            return;
-        }
-
         var name = Path.GetFileName(path);
         YamlMappingNode? root;
         try
@@ -189,15 +189,13 @@ public static class SettingsLoader
         }
 
         // Gotify 2 users wrote YAML lists in variables: GOTIFY_SERVER_TRUSTEDPROXIES=[127.0.0.1/32, ::1]
-        if (trimmed.StartsWith('['))
-        {
-            return ParseYamlValue(trimmed, name, "list") is YamlSequenceNode seq
-                ? (List<string>)ParseNode(seq, SettingKind.List, name)
-                : throw Invalid(name, "list", text);
-        }
-
-        return ParseCsvLine(text);
+        return trimmed.StartsWith('[') ? ParseYamlList(trimmed, name) : ParseCsvLine(text);
     }
+
+    private static List<string> ParseYamlList(string text, string name) =>
+        ParseYamlValue(text, name, "list") is YamlSequenceNode seq
+            ? (List<string>)ParseNode(seq, SettingKind.List, name)
+            : throw Invalid(name, "list", text);
 
     private static Dictionary<string, string> ParseMap(string text, string name)
     {

@@ -56,20 +56,26 @@ internal sealed partial class PluginManager : IAsyncDisposable
         Unloads = unloads;
         logger = loggerFactory.CreateLogger<PluginManager>();
         confs = new PluginConfWriter(store);
-        Environment = ServerEnvironment.Current(typeof(PluginApi.IPlugin).Assembly.GetName().Version!);
-        Checker = new CompatibilityChecker(Environment);
+        // Describing the server reads the metadata of every framework assembly: done when the first plugin needs it,
+        // so a server without plugins neither pays for it at start nor keeps those pages resident.
+        environment = new Lazy<ServerEnvironment>(() => ServerEnvironment.Current(typeof(PluginApi.IPlugin).Assembly.GetName().Version!));
+        checker = new Lazy<CompatibilityChecker>(() => new CompatibilityChecker(Environment));
+        loader = new Lazy<PluginLoader>(() => new PluginLoader(invoker, Environment, options, loggerFactory.CreateLogger<PluginLoader>()));
         Stager = new PluginStager(Path.Combine(options.StateDirectory, "staging"));
-        Loader = new PluginLoader(invoker, Environment, options, loggerFactory.CreateLogger<PluginLoader>());
     }
 
-    /// <summary>What this server provides to plugins.</summary>
-    public ServerEnvironment Environment { get; }
+    private readonly Lazy<ServerEnvironment> environment;
+    private readonly Lazy<CompatibilityChecker> checker;
+    private readonly Lazy<PluginLoader> loader;
 
-    public CompatibilityChecker Checker { get; }
+    /// <summary>What this server provides to plugins.</summary>
+    public ServerEnvironment Environment => environment.Value;
+
+    public CompatibilityChecker Checker => checker.Value;
 
     public PluginStager Stager { get; }
 
-    public PluginLoader Loader { get; }
+    public PluginLoader Loader => loader.Value;
 
     public UnloadTracker Unloads { get; }
 

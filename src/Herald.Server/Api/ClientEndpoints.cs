@@ -23,13 +23,8 @@ internal static class ClientEndpoints
     {
         while (true)
         {
-            var token = TokenGenerator.NewClientToken();
-            if (await store.GetClientByTokenAsync(token, now, cancellationToken) is not null)
-            {
-                continue;
-            }
-
-            var client = new Client(0, token, userId, name, now, null, elevatedUntil, expiresAfterSeconds, null);
+            // The unique index decides; a look-up first would miss expired clients, which still hold their token.
+            var client = new Client(0, TokenGenerator.NewClientToken(), userId, name, now, null, elevatedUntil, expiresAfterSeconds, null);
             client = client with { ExpiresAt = ClientExpiry.ExpiresAt(client) };
             try
             {
@@ -37,7 +32,7 @@ internal static class ClientEndpoints
             }
             catch (DuplicateKeyException)
             {
-                // Another request took the same token in between: draw again.
+                // The token is taken (by any client, expired ones included): draw again.
             }
         }
     }

@@ -53,10 +53,6 @@ internal sealed class RequestBody
                     var kind => throw ApiException.BadRequest($"json: cannot unmarshal {GoKind(kind)} into Go value of type model.{structName}"),
                 };
             }
-            catch (JsonException e) when (e.BytePositionInLine == 0 && e.LineNumber == 0 && request.ContentLength is null or 0 && e.Message.Contains("empty", StringComparison.OrdinalIgnoreCase))
-            {
-                throw ApiException.BadRequest("EOF");
-            }
             catch (JsonException e)
             {
                 throw ApiException.BadRequest(e.Message.Contains("input does not contain any JSON tokens", StringComparison.Ordinal)

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Herald.Server.Model;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -13,9 +13,7 @@ public sealed class GoTimeConverter : JsonConverter<DateTimeOffset>
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
         writer.WriteStringValue(Format(value));
 
-    public static string Format(DateTimeOffset value) => value.Offset == TimeSpan.Zero
-        ? value.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture)
-        : value.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+    public static string Format(DateTimeOffset value) => GoTimeText.Format(value, 'T', utcAsZ: true);
 }
 
 /// <summary>As <see cref="GoTimeConverter"/>, writing <c>null</c> for a missing time.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Herald.Server.Model;
 
 namespace Herald.Server.Storage;
 
@@ -22,8 +23,7 @@ internal static class SqlTime
     ];
 
     /// <summary>Formats a time as Gotify's driver does; fractional seconds are trimmed of trailing zeros.</summary>
-    public static string Format(DateTimeOffset value) =>
-        value.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+    public static string Format(DateTimeOffset value) => GoTimeText.Format(value, ' ', utcAsZ: false);
 
     public static string? Format(DateTimeOffset? value) => value is { } v ? Format(v) : null;
 

@@ -15,7 +15,7 @@ internal abstract partial class SqlStore : IHeraldStore
 
     protected SqlStore()
     {
-        batcher = new MessageBatcher(InsertMessagesAsync);
+        batcher = new MessageBatcher(CommitMessages);
     }
 
     /// <summary>Appended to an INSERT so that executing it as a scalar yields the new row's id.</summary>
@@ -120,46 +120,9 @@ internal abstract partial class SqlStore : IHeraldStore
     public Task<Message> CreateMessageAsync(NewMessage message, CancellationToken cancellationToken) =>
         batcher.EnqueueAsync(message, cancellationToken);
 
-    /// <summary>Inserts a batch of messages in one transaction: one commit (one sync) for many acknowledgements.</summary>
-    private Task<long[]> InsertMessagesAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken) =>
-        WriteAsync(
-            async (connection, transaction) =>
-            {
-                // One prepared command re-executed per row: this is the hot path of ingest.
-                await using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = "INSERT INTO messages (application_id, message, title, priority, extras, date) VALUES (@a, @m, @t, @p, @e, @d)" + ReturningId;
-                var a = AddParameter(command, "@a");
-                var m = AddParameter(command, "@m");
-                var t = AddParameter(command, "@t");
-                var p = AddParameter(command, "@p");
-                var e = AddParameter(command, "@e");
-                var d = AddParameter(command, "@d");
-                var ids = new long[messages.Count];
-                for (var i = 0; i < messages.Count; i++)
-                {
-                    var message = messages[i];
-                    a.Value = message.ApplicationId;
-                    m.Value = message.Text;
-                    t.Value = message.Title;
-                    p.Value = message.Priority;
-                    e.Value = (object?)message.Extras ?? DBNull.Value;
-                    d.Value = Time(message.Date) ?? (object)DBNull.Value;
-                    ids[i] = Convert.ToInt64(await ExecuteScalarFastAsync(command), System.Globalization.CultureInfo.InvariantCulture);
-                }
-
-                return ids;
-            },
-            cancellationToken);
-
-    /// <summary>Executes a scalar command; an engine whose driver is synchronous underneath skips the async wrapper.</summary>
-    protected virtual Task<object?> ExecuteScalarFastAsync(DbCommand command) => command.ExecuteScalarAsync(CancellationToken.None);
-
-    private static DbParameter AddParameter(DbCommand command, string name)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        command.Parameters.Add(parameter);
-        return parameter;
-    }
+    /// <summary>
+    /// Inserts a batch of messages in one durably committed transaction and returns their ids in the batch's order.
+    /// The ingest hot path, so each engine writes it with its fastest means; it runs on the message writer thread only.
+    /// </summary>
+    protected abstract long[] CommitMessages(IReadOnlyList<NewMessage> messages);
 }

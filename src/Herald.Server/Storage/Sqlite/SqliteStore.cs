@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Herald.Server.Model;
 using Herald.Server.Storage.Sql;
 using Microsoft.Data.Sqlite;
 
@@ -16,6 +17,7 @@ internal sealed class SqliteStore : SqlStore
     private readonly string connectionString;
     private readonly SqliteConnection writer;
     private readonly SemaphoreSlim writeGate = new(1, 1);
+    private SqliteMessageWriter? messageWriter;
 
     private SqliteStore(string connectionString, SqliteConnection writer)
     {
@@ -103,8 +105,20 @@ internal sealed class SqliteStore : SqlStore
         }
     }
 
-    // Microsoft.Data.Sqlite runs every command synchronously; its async methods only add a task allocation.
-    protected override Task<object?> ExecuteScalarFastAsync(DbCommand command) => Task.FromResult(command.ExecuteScalar());
+    protected override long[] CommitMessages(IReadOnlyList<NewMessage> messages)
+    {
+        writeGate.Wait();
+        try
+        {
+            // Prepared on first use: the messages table exists only once the migration ran.
+            messageWriter ??= new SqliteMessageWriter(writer);
+            return messageWriter.Insert(messages);
+        }
+        finally
+        {
+            writeGate.Release();
+        }
+    }
 
     protected override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19 } e && e.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase);
@@ -155,6 +169,7 @@ internal sealed class SqliteStore : SqlStore
         await writeGate.WaitAsync();
         try
         {
+            messageWriter?.Dispose();
             await writer.DisposeAsync();
             SqliteConnection.ClearAllPools();
         }

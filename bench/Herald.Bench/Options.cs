@@ -15,6 +15,7 @@ internal sealed class Options
     public int Connections { get; private set; } = 50;
     public int Threads { get; private set; } = 2;
     public int Streams { get; private set; } = 1000;
+    public int WarmupStreams { get; private set; } = 20;
     public int Messages { get; private set; } = 200;
     public int WarmupMessages { get; private set; } = 10;
     public int GapMs { get; private set; } = 20;
@@ -41,6 +42,7 @@ internal sealed class Options
           --connections N       wrk connections (50)
           --threads N           wrk threads (2)
           --streams N           websocket streams for fan-out and memory (1000)
+          --warmup-streams N    streams opened and closed before the memory baseline (20)
           --messages N          measured fan-out messages (200)
           --warmup-messages N   fan-out warm-up messages, not in the latency figures (10)
           --gap-ms MS           pause between fan-out messages after full delivery (20)
@@ -78,6 +80,7 @@ internal sealed class Options
                 case "--connections": o.Connections = NextInt(); break;
                 case "--threads": o.Threads = NextInt(); break;
                 case "--streams": o.Streams = NextInt(); break;
+                case "--warmup-streams": o.WarmupStreams = Math.Max(0, NextInt()); break;
                 case "--messages": o.Messages = NextInt(); break;
                 case "--warmup-messages": o.WarmupMessages = NextInt(); break;
                 case "--gap-ms": o.GapMs = NextInt(); break;

@@ -20,6 +20,10 @@ internal static class Logging
         logging.SetMinimumLevel(Level(settings.LogLevel));
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("System", LogLevel.Warning);
+
+        // Herald writes its own access log. With this category enabled at any level, hosting starts an Activity and a
+        // logging scope for every request, which costs each message post and each open stream memory for nothing.
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
     }
 
     private static LogLevel Level(string name) => name.Trim().ToLowerInvariant() switch

@@ -7,8 +7,14 @@ internal abstract partial class SqlStore
 {
     private const string NotExpired = "(expires_at IS NULL OR expires_at > @now)";
 
-    public async Task<Client?> GetClientByTokenAsync(string token, DateTimeOffset now, CancellationToken cancellationToken) =>
-        (await QuerySingleAsync<ClientRow>($"SELECT {ClientRow.Columns} FROM clients WHERE token = @token AND {NotExpired}", new { token, now = Time(now) }, cancellationToken))?.ToModel();
+    public async Task<Client?> GetClientByTokenAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var client = await cache.ClientAsync(token, async () =>
+            (await QuerySingleAsync<ClientRow>($"SELECT {ClientRow.Columns} FROM clients WHERE token = @token", new { token }, cancellationToken))?.ToModel());
+
+        // The cached row may have passed its inactivity expiry since it was read.
+        return client is { ExpiresAt: { } expires } && expires <= now ? null : client;
+    }
 
     public async Task<Client?> GetClientByIdAsync(long id, DateTimeOffset now, CancellationToken cancellationToken) =>
         (await QuerySingleAsync<ClientRow>($"SELECT {ClientRow.Columns} FROM clients WHERE id = @id AND {NotExpired}", new { id, now = Time(now) }, cancellationToken))?.ToModel();
@@ -28,17 +34,17 @@ internal abstract partial class SqlStore
     }
 
     public Task UpdateClientAsync(Client client, CancellationToken cancellationToken) =>
-        ExecuteAsync(
+        ExecuteAndClearAsync(
             "UPDATE clients SET token = @Token, name = @Name, last_used = @LastUsed, elevated_until = @ElevatedUntil, " +
             "expires_after_inactivity_seconds = @ExpiresAfterInactivitySeconds, expires_at = @ExpiresAt WHERE id = @Id",
             ClientParameters(client),
             cancellationToken);
 
     public Task DeleteClientAsync(long id, CancellationToken cancellationToken) =>
-        ExecuteAsync("DELETE FROM clients WHERE id = @id", new { id }, cancellationToken);
+        ExecuteAndClearAsync("DELETE FROM clients WHERE id = @id", new { id }, cancellationToken);
 
     public Task<IReadOnlyList<string>> DeleteExpiredClientsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync<IReadOnlyList<string>>(
+        WriteAndClearAsync<IReadOnlyList<string>>(
             async (connection, transaction) =>
             {
                 var p = new { now = Time(now) };

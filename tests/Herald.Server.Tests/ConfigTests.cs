@@ -199,6 +199,32 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public async Task Start_ResponseHeadersAndCors_NotOnUiAndHealth()
+    {
+        // Gotify serves the web UI and /health before its JSON, response-header and CORS middlewares: configured
+        // headers never reach them and a foreign Origin is not refused there, while API routes still get both.
+        using var dir = new TempDir();
+        var env = new Dictionary<string, string?>
+        {
+            ["GOTIFY_SERVER_RESPONSEHEADERS"] = "{\"X-Custom-Header\": \"custom value\"}",
+            ["GOTIFY_SERVER_CORS_ALLOWORIGINS"] = @".+\.example\.com",
+        };
+        await using var server = await HeraldProcess.StartAsync(dir.Path, env);
+        using var api = new HeraldClient(server.BaseUrl);
+
+        foreach (var path in new[] { "/", "/index.html", "/static/app.css", "/health" })
+        {
+            var response = await api.SendAsync(HttpMethod.Get, path, headers: [new("Origin", "http://evil.org")]);
+            Status(response, 200);
+            Assert.Null(response.Header("X-Custom-Header"));
+            Assert.Null(response.Header("Access-Control-Allow-Origin"));
+        }
+
+        Status(await api.SendAsync(HttpMethod.Get, "/version", headers: [new("Origin", "http://evil.org")]), 403);
+        Assert.Equal("custom value", (await api.GetAsync("/version")).Header("X-Custom-Header"));
+    }
+
+    [Fact]
     public async Task Start_CorsAllowOrigins_MatchingAllowedOthers403()
     {
         // With cors.alloworigins regexes a matching Origin gets Access-Control-Allow-Origin, preflight answers 204, others get a bare 403.

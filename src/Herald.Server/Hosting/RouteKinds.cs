@@ -1,15 +1,20 @@
 namespace Herald.Server.Hosting;
 
 /// <summary>
-/// Which requests are "API" requests that get Gotify's JSON content type, configured response headers and CORS:
-/// everything except plugin webhooks (plugins control their own headers), images, the stream and the web UI.
+/// Which requests are "API" requests that get Gotify's JSON content type, configured response headers and CORS.
+/// Gotify registers some routes before those middlewares, so they get neither: plugin webhooks (plugins control
+/// their own headers), the web UI (<c>/</c>, <c>/index.html</c>, <c>/static/…</c>), <c>/health</c> and images.
+/// The stream answers with an upgrade, which carries none of them either. Unknown paths are API requests: their
+/// 404 gets the headers, as Gotify's does.
 /// </summary>
 internal static class RouteKinds
 {
     public static bool IsApi(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
-        if (path.StartsWith("/image/", StringComparison.Ordinal) || path == "/stream")
+        if (path is "/" or "/index.html" or "/health" or "/stream"
+            || path.StartsWith("/image/", StringComparison.Ordinal)
+            || path.StartsWith("/static/", StringComparison.Ordinal))
         {
             return false;
         }

@@ -1,3 +1,5 @@
+using Herald.Server.Services;
+
 namespace Herald.Server.Api;
 
 /// <summary>
@@ -31,6 +33,10 @@ internal sealed class ErrorHandlingMiddleware
         catch (ApiException e)
         {
             await WriteAsync(context, e.StatusCode, e.Message);
+        }
+        catch (UserRuleException e)
+        {
+            await WriteAsync(context, StatusCodes.Status400BadRequest, e.Message);
         }
         catch (BadHttpRequestException e)
         {

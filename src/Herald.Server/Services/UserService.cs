@@ -1,4 +1,3 @@
-using Herald.Server.Api;
 using Herald.Server.Auth;
 using Herald.Server.Model;
 using Herald.Server.Storage;
@@ -26,12 +25,12 @@ public sealed class UserService
         this.time = time;
     }
 
-    /// <exception cref="ApiException">400 "username already exists".</exception>
+    /// <exception cref="UserRuleException">"username already exists".</exception>
     public async Task<User> CreateAsync(string name, string password, bool admin, CancellationToken cancellationToken)
     {
         if (await store.GetUserByNameAsync(name, cancellationToken) is not null)
         {
-            throw ApiException.BadRequest("username already exists");
+            throw new UserRuleException("username already exists");
         }
 
         User user;
@@ -41,7 +40,7 @@ public sealed class UserService
         }
         catch (DuplicateKeyException)
         {
-            throw ApiException.BadRequest("username already exists");
+            throw new UserRuleException("username already exists");
         }
 
         foreach (var observer in observers)
@@ -53,11 +52,12 @@ public sealed class UserService
     }
 
     /// <summary>Renames, changes the admin flag and, when <paramref name="password"/> is not empty, the password.</summary>
+    /// <exception cref="UserRuleException">"cannot delete last admin" or "username already exists".</exception>
     public async Task<User> UpdateAsync(User user, string name, bool admin, string? password, CancellationToken cancellationToken)
     {
         if (user.Admin && !admin && await store.CountAdminsAsync(cancellationToken) <= 1)
         {
-            throw ApiException.BadRequest("cannot delete last admin");
+            throw new UserRuleException("cannot delete last admin");
         }
 
         var updated = user with
@@ -72,7 +72,7 @@ public sealed class UserService
         }
         catch (DuplicateKeyException)
         {
-            throw ApiException.BadRequest("username already exists");
+            throw new UserRuleException("username already exists");
         }
 
         return updated;
@@ -82,11 +82,12 @@ public sealed class UserService
         store.UpdateUserAsync(user with { Pass = hasher.Hash(password) }, cancellationToken);
 
     /// <summary>Tells observers first (they close streams and stop plugins), then deletes everything the user owns.</summary>
+    /// <exception cref="UserRuleException">"cannot delete last admin".</exception>
     public async Task DeleteAsync(User user, CancellationToken cancellationToken)
     {
         if (user.Admin && await store.CountAdminsAsync(cancellationToken) <= 1)
         {
-            throw ApiException.BadRequest("cannot delete last admin");
+            throw new UserRuleException("cannot delete last admin");
         }
 
         foreach (var observer in observers)

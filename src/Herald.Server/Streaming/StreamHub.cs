@@ -12,8 +12,12 @@ namespace Herald.Server.Streaming;
 /// </summary>
 public sealed class StreamHub : IMessageObserver
 {
+    private const WebSocketCloseStatus StoppingStatus = WebSocketCloseStatus.EndpointUnavailable;
+    private const string StoppingReason = "server shutting down";
+
     private readonly object gate = new();
     private readonly Dictionary<long, List<StreamConnection>> byUser = [];
+    private bool stopping;
 
     /// <summary>Number of open streams, for metrics and tests.</summary>
     public int Count
@@ -61,12 +65,26 @@ public sealed class StreamHub : IMessageObserver
     /// <summary>Closes every stream of a user (the user was deleted).</summary>
     public void CloseUser(long userId) => CloseWhere(c => c.UserId == userId);
 
-    /// <summary>Closes every stream with "going away" (the server is stopping).</summary>
-    public void CloseAll() => CloseWhere(_ => true, WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
+    /// <summary>Closes every stream with "going away" (the server is stopping), and every stream still opening.</summary>
+    public void CloseAll()
+    {
+        lock (gate)
+        {
+            stopping = true;
+        }
+
+        CloseWhere(_ => true, StoppingStatus, StoppingReason);
+    }
 
     internal async Task RunAsync(StreamConnection connection, CancellationToken cancellationToken)
     {
-        Add(connection);
+        if (!Add(connection))
+        {
+            // The handshake finished after the shutdown began: without this the stream would hold the shutdown
+            // open until its timeout.
+            connection.Close(StoppingStatus, StoppingReason);
+        }
+
         try
         {
             await connection.RunAsync(cancellationToken);
@@ -77,16 +95,23 @@ public sealed class StreamHub : IMessageObserver
         }
     }
 
-    private void Add(StreamConnection connection)
+    /// <summary>Registers the connection; false (nothing registered) once the server is stopping.</summary>
+    private bool Add(StreamConnection connection)
     {
         lock (gate)
         {
+            if (stopping)
+            {
+                return false;
+            }
+
             if (!byUser.TryGetValue(connection.UserId, out var connections))
             {
                 byUser[connection.UserId] = connections = [];
             }
 
             connections.Add(connection);
+            return true;
         }
     }
 

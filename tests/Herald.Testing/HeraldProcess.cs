@@ -22,10 +22,13 @@ public sealed class HeraldProcess : IAsyncDisposable
     /// <summary>Password of the default admin the default environment creates (see <see cref="HeraldStartInfo.AdminPassword"/>).</summary>
     public const string DefaultAdminPass = "admin-secret";
 
-    /// <summary>Password of the default admin when GOTIFY_DEFAULTUSER_PASS is not set: the server's own default, as in Gotify.</summary>
-    public const string ServerDefaultAdminPass = "admin";
+    // Password of the default admin when GOTIFY_DEFAULTUSER_PASS is not set: the server's own default, as in Gotify.
+    private const string ServerDefaultAdminPass = "admin";
 
     private const int StartAttempts = 3;
+
+    // Generous: the machine running the tests is shared and may be busy building.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     private readonly HeraldStartInfo info;
     private readonly List<(bool IsError, string Line)> lines = [];
@@ -72,12 +75,6 @@ public sealed class HeraldProcess : IAsyncDisposable
     /// Throws before the first start.
     /// </summary>
     public HttpClient Client => client ?? throw new InvalidOperationException("The server has not been started.");
-
-    /// <summary>The PID of the current (or last) process.</summary>
-    public int ProcessId => Current.Id;
-
-    /// <summary>Whether the process has exited (true before the first start).</summary>
-    public bool HasExited => process?.HasExited ?? true;
 
     /// <summary>The exit code of the last process; throws while it still runs.</summary>
     public int ExitCode => Current.ExitCode;
@@ -225,8 +222,8 @@ public sealed class HeraldProcess : IAsyncDisposable
         return port;
     }
 
-    /// <summary>The variables <see cref="HeraldStartInfo.DefaultEnv"/> sets: loopback, the port, and every data path under <paramref name="workDir"/>.</summary>
-    public static Dictionary<string, string?> DefaultEnvironment(string workDir, int port, string? adminPassword = DefaultAdminPass)
+    // The variables HeraldStartInfo.DefaultEnv sets: loopback, the port, and every data path under the working directory.
+    private static Dictionary<string, string?> DefaultEnvironment(string workDir, int port, string? adminPassword)
     {
         var env = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
@@ -435,7 +432,7 @@ public sealed class HeraldProcess : IAsyncDisposable
         var current = process!;
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var health = new Uri(BaseAddress, "health");
-        var deadline = DateTime.UtcNow + info.StartTimeout;
+        var deadline = DateTime.UtcNow + StartTimeout;
         while (DateTime.UtcNow < deadline)
         {
             if (current.HasExited)
@@ -462,6 +459,6 @@ public sealed class HeraldProcess : IAsyncDisposable
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
 
-        throw new TimeoutException($"herald did not answer GET /health within {info.StartTimeout}. Output:\n{Log}");
+        throw new TimeoutException($"herald did not answer GET /health within {StartTimeout}. Output:\n{Log}");
     }
 }

@@ -21,13 +21,10 @@ public sealed class HeraldStartInfo
     /// <summary>
     /// Password of the default admin, set as GOTIFY_DEFAULTUSER_PASS by the default environment and used by
     /// <see cref="HeraldProcess.Client"/>. Null leaves the variable unset, so the server's built-in default
-    /// (<see cref="HeraldProcess.ServerDefaultAdminPass"/>) applies, as the plugin and web UI tests expect.
+    /// (<c>admin</c>, as in Gotify) applies, as the plugin and web UI tests expect.
     /// </summary>
     public string? AdminPassword { get; init; } = HeraldProcess.DefaultAdminPass;
 
     /// <summary>Command line arguments after the dll.</summary>
     public IReadOnlyList<string> Args { get; init; } = ["serve"];
-
-    /// <summary>How long a start waits for <c>GET /health</c> to answer 200 (the machine may be busy).</summary>
-    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
 }

@@ -11,8 +11,8 @@ public static class Repository
     /// <summary>The build configuration the tests were built with (Debug, Release, ...), read from the output path <c>bin/&lt;Configuration&gt;/&lt;tfm&gt;/</c>.</summary>
     public static string Configuration { get; } = FindConfiguration();
 
-    /// <summary>The target framework folder of the test output (<c>net10.0</c>); the server is looked up under the same one.</summary>
-    public static string TargetFramework { get; } = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
+    // The target framework folder of the test output (net10.0); the server is looked up under the same one.
+    private static string TargetFramework { get; } = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
 
     /// <summary>
     /// Path of <c>herald.dll</c> built from <c>src/Herald.Server</c> with the tests' configuration.

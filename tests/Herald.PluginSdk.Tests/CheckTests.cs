@@ -106,7 +106,7 @@ public sealed class CheckTests(CheckTests.Cases fixture) : IClassFixture<CheckTe
     {
         // The tool's promise: offline, exactly what the server logs. Compared entry by entry with a real server's status.
         using var data = new TempDirectory("herald-sdk-check-server");
-        await using var server = new HeraldProcess(data.Path);
+        await using var server = new HeraldProcess(new HeraldStartInfo { WorkDir = data.Path, AdminPassword = null });
         var entries = Directory.EnumerateFileSystemEntries(fixture.Broken).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         foreach (var entry in entries)
         {

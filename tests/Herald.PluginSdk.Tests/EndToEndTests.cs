@@ -75,7 +75,7 @@ public sealed partial class EndToEndTests(PackedPackages packages)
 
         // Deploy: copy the zip into the plugins folder of a running server, which picks it up.
         using var data = new TempDirectory("herald-sdk-e2e");
-        await using var server = new HeraldProcess(data.Path);
+        await using var server = new HeraldProcess(new HeraldStartInfo { WorkDir = data.Path, AdminPassword = null });
         await server.StartAsync();
         File.Copy(Path.Combine(dist, "MyPlugin-1.0.0-linux-x64.zip"), Path.Combine(server.PluginsDir, "MyPlugin-1.0.0-linux-x64.zip"));
         var listed = await PluginApiClient.WaitForListAsync(server.Client, items => items.Any(i => i.GetProperty("modulePath").GetString() == "example.com/myplugin"), TimeSpan.FromSeconds(30));

@@ -79,7 +79,7 @@ public sealed class NativeBuildTests(PackedPackages packages)
 
         // A server on this machine resolves and calls the native library from both the portable and the x64 package.
         using var data = new TempDirectory("herald-sdk-native");
-        await using var server = new HeraldProcess(data.Path);
+        await using var server = new HeraldProcess(new HeraldStartInfo { WorkDir = data.Path, AdminPassword = null });
         await server.StartAsync();
         foreach (var zip in new[] { "NativeCase-1.0.0-any.zip", "NativeCase-1.0.0-linux-x64.zip" })
         {

@@ -22,7 +22,7 @@ public sealed class SampleTests(SampleTests.Server server) : IClassFixture<Sampl
         public Server(PackedPackages packages)
         {
             this.packages = packages;
-            Herald = new HeraldProcess(data.Path);
+            Herald = new HeraldProcess(new HeraldStartInfo { WorkDir = data.Path, AdminPassword = null });
         }
 
         public HeraldProcess Herald { get; }

@@ -12,7 +12,7 @@ namespace Herald.Plugins.Tests;
 [Collection(PluginCollection.Name)]
 public sealed class CompatibilityCheckerTests(FixturePlugins fixtures) : IDisposable
 {
-    private readonly TempDirectory temp = new();
+    private readonly TempDirectory temp = new("herald-plugins");
     private readonly ServerEnvironment server = ServerEnvironment.Current(typeof(IPlugin).Assembly.GetName().Version!);
 
     public void Dispose() => temp.Dispose();

@@ -17,14 +17,14 @@ namespace Herald.Plugins.Tests;
 public sealed class EchoEndToEndTests(FixturePlugins fixtures) : IAsyncLifetime
 {
     private static readonly TimeSpan HotSwapLimit = TimeSpan.FromSeconds(2);
-    private readonly TempDirectory data = new();
+    private readonly TempDirectory data = new("herald-plugins");
     private HeraldProcess herald = null!;
 
     private HttpClient Client => herald.Client;
 
     public async Task InitializeAsync()
     {
-        herald = new HeraldProcess(data.Path);
+        herald = new HeraldProcess(new HeraldStartInfo { WorkDir = data.Path, AdminPassword = null });
         fixtures.DeployZip("Echo", herald.PluginsDir, "echo.zip");
         await herald.StartAsync();
     }
@@ -207,7 +207,7 @@ public sealed class EchoEndToEndTests(FixturePlugins fixtures) : IAsyncLifetime
     {
         var id = (await PluginApiClient.FindAsync(Client, "herald.test/echo")).GetProperty("id").GetInt64();
         Assert.Equal(HttpStatusCode.OK, (await PluginApiClient.SendAsync(Client, HttpMethod.Post, $"plugin/{id}/enable")).Status);
-        await herald.StopAsync();
+        await herald.KillAsync();
 
         using (var db = new SqliteConnection($"Data Source={herald.DatabasePath};Pooling=False"))
         {

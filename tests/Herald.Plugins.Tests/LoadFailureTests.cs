@@ -19,11 +19,11 @@ public sealed class LoadFailureTests(LoadFailureTests.Server server)
 
     public sealed class Server : IAsyncLifetime
     {
-        private readonly TempDirectory data = new();
+        private readonly TempDirectory data = new("herald-plugins");
 
         public Server(FixturePlugins fixtures)
         {
-            Herald = new HeraldProcess(data.Path);
+            Herald = new HeraldProcess(new HeraldStartInfo { WorkDir = data.Path, AdminPassword = null });
             var dir = Herald.PluginsDir;
             foreach (var name in new[] { "NoPluginType", "TwoPluginTypes", "CtorThrows", "UnknownInfo", "ApiNewerMinor", "ApiOlderMajor", "WrongArch" })
             {
@@ -141,8 +141,8 @@ public sealed class LoadFailureTests(LoadFailureTests.Server server)
     [Fact]
     public void Folder_ZipSlipAndDotEntries_NothingEscapesNothingListed()
     {
-        Assert.False(File.Exists(Path.Combine(server.Herald.DataDir, "evil.txt")));
-        Assert.False(Directory.EnumerateFiles(server.Herald.DataDir, "evil.txt", SearchOption.AllDirectories).Any());
+        Assert.False(File.Exists(Path.Combine(server.Herald.WorkDir, "evil.txt")));
+        Assert.False(Directory.EnumerateFiles(server.Herald.WorkDir, "evil.txt", SearchOption.AllDirectories).Any());
         Assert.DoesNotContain(server.Items, i => i.GetProperty("name").GetString() == ".hidden.txt");
     }
 

@@ -11,13 +11,13 @@ namespace Herald.Plugins.Tests;
 [Collection(PluginCollection.Name)]
 public sealed partial class MisbehaviourTests(FixturePlugins fixtures) : IAsyncLifetime
 {
-    private readonly TempDirectory data = new();
+    private readonly TempDirectory data = new("herald-plugins");
     private HeraldProcess herald = null!;
 
     public async Task InitializeAsync()
     {
         // Lifecycle calls time out after 2 s here (30 s by default) so the hang is observable quickly.
-        herald = new HeraldProcess(data.Path, new Dictionary<string, string> { ["HERALD_PLUGIN_LIFECYCLE_TIMEOUT"] = "2" });
+        herald = new HeraldProcess(new HeraldStartInfo { WorkDir = data.Path, AdminPassword = null, Env = new Dictionary<string, string?> { ["HERALD_PLUGIN_LIFECYCLE_TIMEOUT"] = "2" } });
         foreach (var name in new[] { "ThrowsInEnable", "HangsInEnable", "ThrowsInWebhook", "ThrowsOnThread", "StaticLeak" })
         {
             fixtures.DeployDll(name, herald.PluginsDir);

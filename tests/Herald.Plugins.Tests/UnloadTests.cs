@@ -18,7 +18,7 @@ namespace Herald.Plugins.Tests;
 [Collection(PluginCollection.Name)]
 public sealed class UnloadTests(FixturePlugins fixtures) : IDisposable
 {
-    private readonly TempDirectory temp = new();
+    private readonly TempDirectory temp = new("herald-plugins");
 
     public void Dispose() => temp.Dispose();
 

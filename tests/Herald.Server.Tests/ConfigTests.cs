@@ -25,9 +25,9 @@ public sealed class ConfigTests
     public async Task Start_ConfigYmlInWorkingDirectory_Applied()
     {
         // ./config.yml is read: listen address, port, default user, registration, response headers and relative default paths.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var port = HeraldProcess.FreePort();
-        await File.WriteAllTextAsync(dir.File("config.yml"), $"""
+        await File.WriteAllTextAsync(dir.Combine("config.yml"), $"""
             server:
               listenaddr: 127.0.0.1
               port: {port}
@@ -40,7 +40,7 @@ public sealed class ConfigTests
             registration: true
             """);
         await using var server = await HeraldProcess.StartAsync(new HeraldStartInfo { WorkDir = dir.Path, Port = port, DefaultEnv = false });
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
         Assert.Equal(200, await StatusAsync(api, "/current/user", Credential.Basic("yamladmin", "yamlpass")));
         Assert.Equal(401, await StatusAsync(api, "/current/user", Credential.Basic("admin", "admin")));
         Assert.True(Ok(await api.GetAsync("/gotifyinfo")).GetProperty("register").GetBoolean());
@@ -52,10 +52,10 @@ public sealed class ConfigTests
     public async Task Start_EnvAndYaml_EnvWins()
     {
         // A GOTIFY_* environment variable overrides the same key in config.yml.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var yamlPort = HeraldProcess.FreePort();
         var envPort = HeraldProcess.FreePort();
-        await File.WriteAllTextAsync(dir.File("config.yml"), $"""
+        await File.WriteAllTextAsync(dir.Combine("config.yml"), $"""
             server:
               listenaddr: 127.0.0.1
               port: {yamlPort}
@@ -68,7 +68,7 @@ public sealed class ConfigTests
         env["GOTIFY_DEFAULTUSER_NAME"] = "envadmin";
         env["GOTIFY_REGISTRATION"] = "true";
         await using var server = await HeraldProcess.StartAsync(new HeraldStartInfo { WorkDir = dir.Path, Port = envPort, DefaultEnv = false, Env = env });
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
         Assert.Equal(200, await StatusAsync(api, "/current/user", Credential.Basic("envadmin", "yamlpass")));
         Assert.Equal(401, await StatusAsync(api, "/current/user", Credential.Basic("yamladmin", "yamlpass")));
         Assert.True(Ok(await api.GetAsync("/gotifyinfo")).GetProperty("register").GetBoolean());
@@ -78,9 +78,9 @@ public sealed class ConfigTests
     public async Task Start_EnvFileInWorkingDirectory_Applied()
     {
         // ./gotify-server.env (dotenv syntax, comments, quotes) is loaded.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var port = HeraldProcess.FreePort();
-        await File.WriteAllTextAsync(dir.File("gotify-server.env"), """
+        await File.WriteAllTextAsync(dir.Combine("gotify-server.env"), """
             # Herald env file
             GOTIFY_DEFAULTUSER_NAME=fileadmin
             GOTIFY_DEFAULTUSER_PASS="file pass"
@@ -88,7 +88,7 @@ public sealed class ConfigTests
             GOTIFY_SERVER_RESPONSEHEADERS='{"X-From-File": "file value"}'
             """);
         await using var server = await HeraldProcess.StartAsync(new HeraldStartInfo { WorkDir = dir.Path, Port = port, DefaultEnv = false, Env = Minimal(port) });
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
         Assert.Equal(200, await StatusAsync(api, "/current/user", Credential.Basic("fileadmin", "file pass")));
         Assert.True(Ok(await api.GetAsync("/gotifyinfo")).GetProperty("register").GetBoolean());
         Assert.Equal("file value", (await api.GetAsync("/version")).Header("X-From-File"));
@@ -98,13 +98,13 @@ public sealed class ConfigTests
     public async Task Start_EnvAndEnvFile_EnvWins()
     {
         // Variables already set in the process environment win over the env file.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var port = HeraldProcess.FreePort();
-        await File.WriteAllTextAsync(dir.File("gotify-server.env"), "GOTIFY_DEFAULTUSER_NAME=fileadmin\nGOTIFY_DEFAULTUSER_PASS=filepass\n");
+        await File.WriteAllTextAsync(dir.Combine("gotify-server.env"), "GOTIFY_DEFAULTUSER_NAME=fileadmin\nGOTIFY_DEFAULTUSER_PASS=filepass\n");
         var env = Minimal(port);
         env["GOTIFY_DEFAULTUSER_NAME"] = "envadmin";
         await using var server = await HeraldProcess.StartAsync(new HeraldStartInfo { WorkDir = dir.Path, Port = port, DefaultEnv = false, Env = env });
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
         Assert.Equal(200, await StatusAsync(api, "/current/user", Credential.Basic("envadmin", "filepass")));
         Assert.Equal(401, await StatusAsync(api, "/current/user", Credential.Basic("fileadmin", "filepass")));
     }
@@ -113,17 +113,17 @@ public sealed class ConfigTests
     public async Task Start_EnvFileAndYaml_EnvFileWins()
     {
         // The env file feeds the environment, so it overrides config.yml.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var port = HeraldProcess.FreePort();
-        await File.WriteAllTextAsync(dir.File("config.yml"), """
+        await File.WriteAllTextAsync(dir.Combine("config.yml"), """
             defaultuser:
               name: yamladmin
               pass: yamlpass
             registration: false
             """);
-        await File.WriteAllTextAsync(dir.File("gotify-server.env"), "GOTIFY_DEFAULTUSER_NAME=fileadmin\nGOTIFY_REGISTRATION=true\n");
+        await File.WriteAllTextAsync(dir.Combine("gotify-server.env"), "GOTIFY_DEFAULTUSER_NAME=fileadmin\nGOTIFY_REGISTRATION=true\n");
         await using var server = await HeraldProcess.StartAsync(new HeraldStartInfo { WorkDir = dir.Path, Port = port, DefaultEnv = false, Env = Minimal(port) });
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
         Assert.Equal(200, await StatusAsync(api, "/current/user", Credential.Basic("fileadmin", "yamlpass")));
         Assert.True(Ok(await api.GetAsync("/gotifyinfo")).GetProperty("register").GetBoolean());
     }
@@ -132,12 +132,12 @@ public sealed class ConfigTests
     public async Task Start_YamlWithoutKeys_DefaultsApply()
     {
         // Keys missing from config.yml keep their defaults (admin/admin, registration off).
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var port = HeraldProcess.FreePort();
-        await File.WriteAllTextAsync(dir.File("config.yml"), "passstrength: 4\n");
+        await File.WriteAllTextAsync(dir.Combine("config.yml"), "passstrength: 4\n");
         var env = new Dictionary<string, string?> { ["GOTIFY_SERVER_LISTENADDR"] = "127.0.0.1", ["GOTIFY_SERVER_PORT"] = P(port) };
         await using var server = await HeraldProcess.StartAsync(new HeraldStartInfo { WorkDir = dir.Path, Port = port, DefaultEnv = false, Env = env });
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
         Assert.Equal(200, await StatusAsync(api, "/current/user", Credential.Basic("admin", "admin")));
         Assert.False(Ok(await api.GetAsync("/gotifyinfo")).GetProperty("register").GetBoolean());
     }
@@ -146,16 +146,16 @@ public sealed class ConfigTests
     public async Task Start_GotifyConfigFileSet_OnlyThatFileLoaded()
     {
         // GOTIFY_CONFIG_FILE names the env file; ./gotify-server.env is then ignored.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var port = HeraldProcess.FreePort();
-        await File.WriteAllTextAsync(dir.File("gotify-server.env"), "GOTIFY_DEFAULTUSER_NAME=ignoredadmin\nGOTIFY_REGISTRATION=true\n");
-        Directory.CreateDirectory(dir.File("conf"));
+        await File.WriteAllTextAsync(dir.Combine("gotify-server.env"), "GOTIFY_DEFAULTUSER_NAME=ignoredadmin\nGOTIFY_REGISTRATION=true\n");
+        Directory.CreateDirectory(dir.Combine("conf"));
         var custom = Path.Combine(dir.Path, "conf", "custom.env");
         await File.WriteAllTextAsync(custom, "GOTIFY_DEFAULTUSER_NAME=customadmin\nGOTIFY_DEFAULTUSER_PASS=custompass\n");
         var env = Minimal(port);
         env["GOTIFY_CONFIG_FILE"] = custom;
         await using var server = await HeraldProcess.StartAsync(new HeraldStartInfo { WorkDir = dir.Path, Port = port, DefaultEnv = false, Env = env });
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
         Assert.Equal(200, await StatusAsync(api, "/current/user", Credential.Basic("customadmin", "custompass")));
         Assert.Equal(401, await StatusAsync(api, "/current/user", Credential.Basic("ignoredadmin", "custompass")));
         Assert.False(Ok(await api.GetAsync("/gotifyinfo")).GetProperty("register").GetBoolean());
@@ -165,10 +165,10 @@ public sealed class ConfigTests
     public async Task Start_FileSuffixVariable_ValueReadWithoutTrailingNewline()
     {
         // <NAME>_FILE=/path reads the value from the file (Docker secrets), stripping the trailing CR/LF.
-        using var dir = new TempDir();
-        var secret = dir.File("admin-pass.txt");
+        using var dir = new TempDirectory();
+        var secret = dir.Combine("admin-pass.txt");
         await File.WriteAllTextAsync(secret, "from-file-secret\r\n");
-        var nameFile = dir.File("admin-name.txt");
+        var nameFile = dir.Combine("admin-name.txt");
         await File.WriteAllTextAsync(nameFile, "secretadmin\n");
         var env = new Dictionary<string, string?>
         {
@@ -177,7 +177,7 @@ public sealed class ConfigTests
             ["GOTIFY_DEFAULTUSER_NAME_FILE"] = nameFile,
         };
         await using var server = await HeraldProcess.StartAsync(dir.Path, env);
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
         Assert.Equal(200, await StatusAsync(api, "/current/user", Credential.Basic("secretadmin", "from-file-secret")));
         Assert.Equal(401, await StatusAsync(api, "/current/user", Credential.Basic("secretadmin", "from-file-secret\r\n")));
     }
@@ -186,10 +186,10 @@ public sealed class ConfigTests
     public async Task Start_ResponseHeadersEnv_AddedToResponsesAndErrors()
     {
         // GOTIFY_SERVER_RESPONSEHEADERS (a JSON object) adds headers to API responses, error responses included.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var env = new Dictionary<string, string?> { ["GOTIFY_SERVER_RESPONSEHEADERS"] = "{\"X-Custom-Header\": \"custom value\", \"X-Other\": \"2\"}" };
         await using var server = await HeraldProcess.StartAsync(dir.Path, env);
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
         var version = await api.GetAsync("/version");
         Assert.Equal("custom value", version.Header("X-Custom-Header"));
         Assert.Equal("2", version.Header("X-Other"));
@@ -228,7 +228,7 @@ public sealed class ConfigTests
     public async Task Start_CorsAllowOrigins_MatchingAllowedOthers403()
     {
         // With cors.alloworigins regexes a matching Origin gets Access-Control-Allow-Origin, preflight answers 204, others get a bare 403.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var env = new Dictionary<string, string?>
         {
             ["GOTIFY_SERVER_CORS_ALLOWORIGINS"] = @".+\.example\.com,otherdomain\.com",
@@ -236,7 +236,7 @@ public sealed class ConfigTests
             ["GOTIFY_SERVER_CORS_ALLOWHEADERS"] = "Authorization,content-type",
         };
         await using var server = await HeraldProcess.StartAsync(dir.Path, env);
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
 
         var allowed = await api.SendAsync(HttpMethod.Get, "/version", headers: [new("Origin", "http://app.example.com")]);
         Status(allowed, 200);
@@ -261,10 +261,10 @@ public sealed class ConfigTests
     public async Task Start_ResponseHeaderAllowOriginStar_AnyOriginAllowed()
     {
         // Without cors.alloworigins, an Access-Control-Allow-Origin response header is the allowed origin ("*" = all).
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var env = new Dictionary<string, string?> { ["GOTIFY_SERVER_RESPONSEHEADERS"] = "{\"Access-Control-Allow-Origin\": \"*\"}" };
         await using var server = await HeraldProcess.StartAsync(dir.Path, env);
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
         var response = await api.SendAsync(HttpMethod.Get, "/version", headers: [new("Origin", "http://anywhere.example")]);
         Status(response, 200);
         Assert.NotNull(response.Header("Access-Control-Allow-Origin"));
@@ -274,8 +274,8 @@ public sealed class ConfigTests
     public async Task Start_CorsYamlLists_Applied()
     {
         // YAML lists configure CORS like the env CSV does.
-        using var dir = new TempDir();
-        await File.WriteAllTextAsync(dir.File("config.yml"), """
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("config.yml"), """
             server:
               cors:
                 alloworigins:
@@ -286,7 +286,7 @@ public sealed class ConfigTests
                   - "Authorization"
             """);
         await using var server = await HeraldProcess.StartAsync(dir.Path);
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
         var allowed = await api.SendAsync(HttpMethod.Get, "/version", headers: [new("Origin", "http://ui.yaml.test")]);
         Status(allowed, 200);
         Assert.Equal("http://ui.yaml.test", allowed.Header("Access-Control-Allow-Origin"));
@@ -309,7 +309,7 @@ public sealed class ConfigTests
     public async Task Start_BadEnvValue_ExitsWith1NamingKey(string key, string value)
     {
         // An invalid value stops the start with exit code 1 and a one-line message naming the key (no stack trace).
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"], new Dictionary<string, string?> { [key] = value });
         AssertConfigFailure(result, key);
     }
@@ -318,8 +318,8 @@ public sealed class ConfigTests
     public async Task Start_BadYamlValue_ExitsWith1NamingKey()
     {
         // A wrongly typed value in config.yml is fatal too.
-        using var dir = new TempDir();
-        await File.WriteAllTextAsync(dir.File("config.yml"), "server:\n  port: notanumber\n");
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("config.yml"), "server:\n  port: notanumber\n");
         var env = new Dictionary<string, string?> { ["GOTIFY_SERVER_PORT"] = null };
         var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"], env);
         AssertConfigFailure(result, "server.port", "GOTIFY_SERVER_PORT");
@@ -329,8 +329,8 @@ public sealed class ConfigTests
     public async Task Start_MalformedYaml_ExitsWith1()
     {
         // A config.yml that is not YAML stops the start with exit code 1, without a crash dump.
-        using var dir = new TempDir();
-        await File.WriteAllTextAsync(dir.File("config.yml"), "server:\n  port: [1, 2\n  listenaddr: {{{\n");
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("config.yml"), "server:\n  port: [1, 2\n  listenaddr: {{{\n");
         var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"]);
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.DoesNotContain("Unhandled exception", result.AllOutput, StringComparison.OrdinalIgnoreCase);
@@ -340,8 +340,8 @@ public sealed class ConfigTests
     public async Task Start_BadValueInEnvFile_ExitsWith1NamingKey()
     {
         // An invalid value coming from the env file is fatal like one from the environment.
-        using var dir = new TempDir();
-        await File.WriteAllTextAsync(dir.File("gotify-server.env"), "GOTIFY_REGISTRATION=perhaps\n");
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("gotify-server.env"), "GOTIFY_REGISTRATION=perhaps\n");
         var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"]);
         AssertConfigFailure(result, "GOTIFY_REGISTRATION");
     }
@@ -350,8 +350,8 @@ public sealed class ConfigTests
     public async Task Start_FileSuffixMissingFile_ExitsWith1NamingKey()
     {
         // A _FILE variable pointing at a missing file is fatal.
-        using var dir = new TempDir();
-        var env = new Dictionary<string, string?> { ["GOTIFY_DEFAULTUSER_PASS"] = null, ["GOTIFY_DEFAULTUSER_PASS_FILE"] = dir.File("missing.txt") };
+        using var dir = new TempDirectory();
+        var env = new Dictionary<string, string?> { ["GOTIFY_DEFAULTUSER_PASS"] = null, ["GOTIFY_DEFAULTUSER_PASS_FILE"] = dir.Combine("missing.txt") };
         var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"], env);
         AssertConfigFailure(result, "GOTIFY_DEFAULTUSER_PASS");
     }
@@ -360,8 +360,8 @@ public sealed class ConfigTests
     public async Task Start_GotifyConfigFileMissing_ExitsWith1()
     {
         // An explicitly named env file that does not exist is an error, not silently ignored.
-        using var dir = new TempDir();
-        var env = new Dictionary<string, string?> { ["GOTIFY_CONFIG_FILE"] = dir.File("nope.env") };
+        using var dir = new TempDirectory();
+        var env = new Dictionary<string, string?> { ["GOTIFY_CONFIG_FILE"] = dir.Combine("nope.env") };
         var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"], env);
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.DoesNotContain("Unhandled exception", result.AllOutput, StringComparison.OrdinalIgnoreCase);
@@ -371,10 +371,10 @@ public sealed class ConfigTests
     public async Task Start_DatabaseInMissingFolders_FoldersCreated()
     {
         // For sqlite the database's parent folders are created when missing.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var dbPath = Path.Combine(dir.Path, "nested", "deeper", "gotify.db");
         await using var server = await HeraldProcess.StartAsync(dir.Path, new Dictionary<string, string?> { ["GOTIFY_DATABASE_CONNECTION"] = dbPath });
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
         Status(await api.GetAsync("/current/user", Credential.Basic("admin", HeraldProcess.DefaultAdminPass)), 200);
         Assert.True(File.Exists(dbPath), "the database was not created in the nested folder");
     }
@@ -383,20 +383,20 @@ public sealed class ConfigTests
     public async Task Start_DatabaseFileNotSqlite_ExitsWith1()
     {
         // A database file that is not SQLite stops the start with exit code 1 and a message, and is not overwritten.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var garbage = new string('x', 4096);
-        await File.WriteAllTextAsync(dir.File("gotify.db"), garbage);
+        await File.WriteAllTextAsync(dir.Combine("gotify.db"), garbage);
         var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"]);
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("database", result.AllOutput, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(garbage, await File.ReadAllTextAsync(dir.File("gotify.db")));
+        Assert.Equal(garbage, await File.ReadAllTextAsync(dir.Combine("gotify.db")));
     }
 
     [Fact]
     public async Task Start_PortInUse_ExitsWith1NamingAddress()
     {
         // A port that cannot be bound stops the start with exit code 1 and a message naming the address.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using var blocker = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         blocker.Start();
         var port = ((System.Net.IPEndPoint)blocker.LocalEndpoint).Port;

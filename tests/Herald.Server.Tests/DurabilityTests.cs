@@ -15,12 +15,12 @@ public sealed class DurabilityTests
     public async Task SigKill_UnderConcurrentLoad_EveryAcknowledgedMessagePersists()
     {
         // After SIGKILL in the middle of many concurrent POST /message, every message answered with 200 is in the database after restart.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var acked = new ConcurrentDictionary<long, string>();
         TestApp app;
         await using (var server = await HeraldProcess.StartAsync(dir.Path))
         {
-            using var api = new HeraldClient(server.BaseUrl);
+            using var api = new HeraldClient(server.BaseAddress);
             app = await api.NewAppAsync(Admin, "load");
             const int workers = 8;
             const int maxPerWorker = 3000;
@@ -67,7 +67,7 @@ public sealed class DurabilityTests
 
         await using (var restarted = await HeraldProcess.StartAsync(dir.Path))
         {
-            using var api = new HeraldClient(restarted.BaseUrl);
+            using var api = new HeraldClient(restarted.BaseAddress);
             var stored = await api.AllMessagesAsync(Admin);
             var byId = new Dictionary<long, JsonElement>();
             foreach (var m in stored)
@@ -94,28 +94,28 @@ public sealed class DurabilityTests
     public async Task SigTerm_Idle_ExitsZeroClosesStreamsAndKeepsData()
     {
         // SIGTERM shuts down gracefully: exit code 0 within Gotify's 5 s grace (plus slack), open streams are closed, data survives.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var ids = new List<long>();
         await using (var server = await HeraldProcess.StartAsync(dir.Path))
         {
-            using var api = new HeraldClient(server.BaseUrl);
+            using var api = new HeraldClient(server.BaseAddress);
             var app = await api.NewAppAsync(Admin);
             for (var i = 0; i < 20; i++)
             {
                 ids.Add((await api.SendMessageAsync(app, "keep " + i)).GetProperty("id").GetInt64());
             }
 
-            await using var stream = await StreamClient.ConnectAsync(server.BaseUrl, Admin);
+            await using var stream = await StreamClient.ConnectAsync(server.BaseAddress, Admin);
             var clock = Stopwatch.StartNew();
             var exitCode = await server.TerminateAsync(TimeSpan.FromSeconds(15));
-            Assert.True(exitCode == 0, $"exit code {exitCode} after SIGTERM. Output:\n{server.Output}");
+            Assert.True(exitCode == 0, $"exit code {exitCode} after SIGTERM. Output:\n{server.Log}");
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"shutdown took {clock.Elapsed}");
             Assert.True(await stream.WaitForCloseAsync(TimeSpan.FromSeconds(5)), "the stream was not closed by the shutdown");
         }
 
         await using (var restarted = await HeraldProcess.StartAsync(dir.Path))
         {
-            using var api = new HeraldClient(restarted.BaseUrl);
+            using var api = new HeraldClient(restarted.BaseAddress);
             var stored = (await api.AllMessagesAsync(Admin)).Select(m => m.GetProperty("id").GetInt64()).ToHashSet();
             Assert.All(ids, id => Assert.Contains(id, stored));
         }
@@ -125,11 +125,11 @@ public sealed class DurabilityTests
     public async Task SigTerm_DuringLoad_AcknowledgedMessagesPersistAndExitZero()
     {
         // A SIGTERM while messages are being posted still exits 0, and every acknowledged message is kept.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var acked = new ConcurrentDictionary<long, bool>();
         await using (var server = await HeraldProcess.StartAsync(dir.Path))
         {
-            using var api = new HeraldClient(server.BaseUrl);
+            using var api = new HeraldClient(server.BaseAddress);
             var app = await api.NewAppAsync(Admin);
             async Task Worker()
             {
@@ -162,12 +162,12 @@ public sealed class DurabilityTests
 
             var exitCode = await server.TerminateAsync(TimeSpan.FromSeconds(20));
             await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(90));
-            Assert.True(exitCode == 0, $"exit code {exitCode} after SIGTERM under load. Output:\n{server.Output}");
+            Assert.True(exitCode == 0, $"exit code {exitCode} after SIGTERM under load. Output:\n{server.Log}");
         }
 
         await using (var restarted = await HeraldProcess.StartAsync(dir.Path))
         {
-            using var api = new HeraldClient(restarted.BaseUrl);
+            using var api = new HeraldClient(restarted.BaseAddress);
             var stored = (await api.AllMessagesAsync(Admin)).Select(m => m.GetProperty("id").GetInt64()).ToHashSet();
             var missing = acked.Keys.Where(id => !stored.Contains(id)).ToList();
             Assert.True(missing.Count == 0, $"{missing.Count} of {acked.Count} acknowledged messages lost after SIGTERM");

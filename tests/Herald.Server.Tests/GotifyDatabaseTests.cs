@@ -15,7 +15,7 @@ public sealed class Gotify29DatabaseFixture : IAsyncLifetime
     public const string AdminClientToken = "Cadminclient.01";
     public const string Extras = "{\"client::display\":{\"contentType\":\"text/markdown\"}}";
 
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public HeraldProcess Server { get; private set; } = null!;
 
@@ -23,7 +23,7 @@ public sealed class Gotify29DatabaseFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await using (var db = await GotifyDbBuilder.CreateAsync(_dir.File("gotify.db"), GotifyDbBuilder.SchemaV29))
+        await using (var db = await GotifyDbBuilder.CreateAsync(_dir.Combine("gotify.db"), GotifyDbBuilder.SchemaV29))
         {
             await db.InsertAsync("users", ("id", 1), ("name", "admin"), ("pass", GotifyDbBuilder.GoBcrypt("adminpw")), ("admin", 1));
             await db.InsertAsync("users", ("id", 2), ("name", "bob"), ("pass", GotifyDbBuilder.GoBcrypt("bobpw")), ("admin", 0));
@@ -38,12 +38,12 @@ public sealed class Gotify29DatabaseFixture : IAsyncLifetime
             await db.InsertAsync("clients", ("id", 2), ("token", AdminClientToken), ("user_id", 1), ("name", "Admin web"), ("last_used", null));
         }
 
-        Directory.CreateDirectory(_dir.File("images"));
-        await File.WriteAllBytesAsync(Path.Combine(_dir.File("images"), "oldimage.png"), TestImages.Png);
+        Directory.CreateDirectory(_dir.Combine("images"));
+        await File.WriteAllBytesAsync(Path.Combine(_dir.Combine("images"), "oldimage.png"), TestImages.Png);
 
         // The default admin must not be created: the users table is not empty.
         Server = await HeraldProcess.StartAsync(_dir.Path, new Dictionary<string, string?> { ["GOTIFY_DEFAULTUSER_NAME"] = "shouldnotexist" });
-        Api = new HeraldClient(Server.BaseUrl);
+        Api = new HeraldClient(Server.BaseAddress);
     }
 
     public async Task DisposeAsync()
@@ -177,8 +177,8 @@ public sealed class GotifyDatabaseMigrationTests
     public async Task GotifyDb20_MissingColumns_AddedAndRowsServed()
     {
         // A Gotify 2.0 schema without default_priority/last_used/sort_key opens: columns are added, sort keys back-filled per user, data served.
-        using var dir = new TempDir();
-        await using (var db = await GotifyDbBuilder.CreateAsync(dir.File("gotify.db"), GotifyDbBuilder.SchemaV20))
+        using var dir = new TempDirectory();
+        await using (var db = await GotifyDbBuilder.CreateAsync(dir.Combine("gotify.db"), GotifyDbBuilder.SchemaV20))
         {
             await db.InsertAsync("users", ("id", 1), ("name", "admin"), ("pass", GotifyDbBuilder.GoBcrypt("old-admin")), ("admin", 1));
             await db.InsertAsync("applications", ("id", 1), ("token", "Aoldapp0000001."), ("user_id", 1), ("name", "One"), ("description", "d1"), ("internal", 0), ("image", ""));
@@ -188,7 +188,7 @@ public sealed class GotifyDatabaseMigrationTests
         }
 
         await using var server = await HeraldProcess.StartAsync(dir.Path);
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
         var client = Credential.Header("Coldclient0001.");
         var apps = Ok(await api.GetAsync("/application", client));
         Assert.Equal(["One", "Two"], apps.EnumerateArray().Select(a => a.GetProperty("name").GetString()));
@@ -232,10 +232,10 @@ public sealed class GotifyDatabaseMigrationTests
     public async Task GotifyDb3_EnhancedTokens_AuthenticateByPrivateForm()
     {
         // gtfya./gtfyc. tokens stored as Ed25519 public keys authenticate when the user presents the seed form, in every transport.
-        using var dir = new TempDir();
-        var v3 = await CreateV3Async(dir.File("gotify.db"));
+        using var dir = new TempDirectory();
+        var v3 = await CreateV3Async(dir.Combine("gotify.db"));
         await using var server = await HeraldProcess.StartAsync(dir.Path);
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
 
         var sent = Ok(await api.PostAsync("/message", Credential.Header(v3.AppPrivate), Body.Json(new { message = "signed in with gtfya" })));
         Assert.Equal(1, sent.GetProperty("appid").GetInt64());
@@ -249,7 +249,7 @@ public sealed class GotifyDatabaseMigrationTests
             Assert.Equal(1, me.GetProperty("clientId").GetInt64());
         }
 
-        await using var stream = await StreamClient.ConnectAsync(server.BaseUrl, Credential.Query(v3.ClientPrivate));
+        await using var stream = await StreamClient.ConnectAsync(server.BaseAddress, Credential.Query(v3.ClientPrivate));
         var pushed = Ok(await api.PostAsync("/message", Credential.Query(v3.AppPrivate), Body.Json(new { message = "to the stream" })));
         Assert.Equal(pushed.GetProperty("id").GetInt64(), (await stream.ReceiveJsonAsync()).GetProperty("id").GetInt64());
     }
@@ -258,16 +258,16 @@ public sealed class GotifyDatabaseMigrationTests
     public async Task GotifyDb3_SignedTokenForm_AcceptedWithinFifteenMinutes()
     {
         // The signed form gtfyc.<pubkey>.<ts>.<Ed25519ph signature> authenticates while ts is within ±900 s; older or forged ones do not.
-        using var dir = new TempDir();
-        await CreateV3Async(dir.File("gotify.db"));
+        using var dir = new TempDirectory();
+        await CreateV3Async(dir.Combine("gotify.db"));
         var (_, stored, sign) = GotifyDbBuilder.EnhancedTokenWithSigner('c');
-        await using (var db = await TestDb.OpenAsync(dir.File("gotify.db"), readOnly: false))
+        await using (var db = await TestDb.OpenAsync(dir.Combine("gotify.db"), readOnly: false))
         {
             await db.InsertAsync("clients", ("id", 4), ("token", stored), ("user_id", 2), ("name", "Signed"), ("created_at", "2025-03-02 00:00:00+00:00"), ("last_used", null), ("elevated_until", null), ("expires_after_inactivity_seconds", 0), ("expires_at", null));
         }
 
         await using var server = await HeraldProcess.StartAsync(dir.Path);
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var me = Ok(await api.GetAsync("/current/user", Credential.Header(sign(now))));
         Assert.Equal(4, me.GetProperty("clientId").GetInt64());
@@ -283,10 +283,10 @@ public sealed class GotifyDatabaseMigrationTests
     public async Task GotifyDb3_StoredPublicFormOrWrongKind_Rejected()
     {
         // The stored public form is not a credential (a leaked DB must not yield tokens), and an app seed is no client token.
-        using var dir = new TempDir();
-        var v3 = await CreateV3Async(dir.File("gotify.db"));
+        using var dir = new TempDirectory();
+        var v3 = await CreateV3Async(dir.Combine("gotify.db"));
         await using var server = await HeraldProcess.StartAsync(dir.Path);
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
         const string unauthorized = "you need to provide a valid access token or user credentials to access this api";
         Status(await api.PostAsync("/message", Credential.Header(v3.AppStored), Body.Json(new { message = "x" })), 401);
         Status(await api.GetAsync("/current/user", Credential.Header(v3.ClientStored)), 401);
@@ -299,10 +299,10 @@ public sealed class GotifyDatabaseMigrationTests
     public async Task GotifyDb3_RowsAndLegacyTokens_Served()
     {
         // Gotify 3 rows keep createdAt, legacy A/C tokens in a 3.x DB still work, expired clients are hidden, passwords verify.
-        using var dir = new TempDir();
-        await CreateV3Async(dir.File("gotify.db"));
+        using var dir = new TempDirectory();
+        await CreateV3Async(dir.Combine("gotify.db"));
         await using var server = await HeraldProcess.StartAsync(dir.Path);
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
         var carol = Credential.Basic("carol", "carolpw");
 
         var me = Ok(await api.GetAsync("/current/user", carol));

@@ -97,12 +97,12 @@ public sealed class InfoTests(ServerFixture fx) : IClassFixture<ServerFixture>
         Status(await Api.GetAsync("/message?limit=0", acc.User.Basic), 400);
         Status(await Api.PostAsync("/message", Credential.Query(acc.App.Token), Body.Json(new { title = "no message" })), 400);
         var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!fx.Server.Output.Contains("token=[masked]", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        while (!fx.Server.Log.Contains("token=[masked]", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
 
-        var output = fx.Server.Output;
+        var output = fx.Server.Log;
         Assert.Contains("token=[masked]", output, StringComparison.Ordinal);
         Assert.DoesNotContain(acc.Client.Token, output, StringComparison.Ordinal);
         Assert.DoesNotContain(acc.App.Token, output, StringComparison.Ordinal);

@@ -39,7 +39,7 @@ public sealed class ApplicationAndClientTests : IClassFixture<UiFixture>
         Assert.Equal(4, app.GetProperty("defaultPriority").GetInt32());
         await Expect(page.Locator("nav.side a", new() { HasText = "Weather" })).ToBeVisibleAsync();
 
-        var png = Path.Combine(ui.Server.DataDir, "weather.png");
+        var png = Path.Combine(ui.Server.WorkDir, "weather.png");
         await File.WriteAllBytesAsync(png, await ui.Api.Http.GetByteArrayAsync("static/defaultapp.png"));
         await row.Locator("input[type=file]").SetInputFilesAsync(png);
         await Expect(row.Locator("img.app-image")).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("/image/[^/]+\\.png$"));

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading.Channels;
 
@@ -18,7 +17,7 @@ public sealed class HttpSink : IDisposable
 
     public HttpSink(int failFirst)
     {
-        var port = FreePort();
+        var port = HeraldProcess.FreePort();
         Url = new Uri($"http://127.0.0.1:{port}/hook/");
         listener.Prefixes.Add(Url.ToString());
         listener.Start();
@@ -68,12 +67,5 @@ public sealed class HttpSink : IDisposable
 
             context.Response.Close();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -3,7 +3,7 @@ namespace Herald.Server.Tests.Infrastructure;
 /// <summary>One running server shared by the tests of a class. Tests isolate themselves by creating their own users.</summary>
 public class ServerFixture : IAsyncLifetime
 {
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
     private HeraldProcess? _server;
     private HeraldClient? _api;
 
@@ -22,7 +22,7 @@ public class ServerFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         _server = await HeraldProcess.StartAsync(_dir.Path, Environment);
-        _api = new HeraldClient(_server.BaseUrl);
+        _api = new HeraldClient(_server.BaseAddress);
     }
 
     public async Task DisposeAsync()

@@ -7,9 +7,16 @@ namespace Herald.Web.Tests.Infrastructure;
 public class UiFixture : IAsyncLifetime
 {
     private IPlaywright? playwright;
+    private readonly TempDirectory data = new("herald-web");
     private IBrowser? browser;
 
-    public HeraldProcess Server { get; } = new();
+    public UiFixture()
+    {
+        // The server's default user is admin/admin, as the UI tests log in.
+        Server = new HeraldProcess(new HeraldStartInfo { WorkDir = data.Path, AdminPassword = null });
+    }
+
+    public HeraldProcess Server { get; }
 
     /// <summary>The REST API as admin (basic auth).</summary>
     public HeraldApi Api { get; private set; } = null!;
@@ -67,5 +74,6 @@ public class UiFixture : IAsyncLifetime
         playwright?.Dispose();
         Api?.Dispose();
         await Server.DisposeAsync();
+        data.Dispose();
     }
 }

@@ -57,14 +57,19 @@ public sealed class UiPage : IAsyncDisposable
     /// <summary>Waits until the /stream websocket of the page is open (live messages arrive from then on).</summary>
     public Task WaitForStreamAsync() => Expect(Page.Locator("html[data-stream=open]")).ToHaveCountAsync(1);
 
+    /// <summary>Where screenshots go: <c>HERALD_SCREENSHOTS_DIR</c>, else <c>TestResults/screenshots</c> (git-ignored).</summary>
+    public static string ScreenshotsDir { get; } = Environment.GetEnvironmentVariable("HERALD_SCREENSHOTS_DIR") is { Length: > 0 } dir
+        ? dir
+        : Path.Combine(Repository.Root, "TestResults", "screenshots");
+
     /// <summary>Saves a full-page screenshot as <c>TestResults/screenshots/&lt;name&gt;.png</c>.</summary>
     public async Task ScreenshotAsync(string name)
     {
-        Directory.CreateDirectory(Repository.ScreenshotsDir);
+        Directory.CreateDirectory(ScreenshotsDir);
         // Toasts are cleared and the page scrolled to the top by script: Playwright's screenshot style option would
         // inject a <style>, which the page's content security policy refuses (and reports as an error).
         await Page.EvaluateAsync("() => { document.getElementById('toasts')?.replaceChildren(); window.scrollTo(0, 0); }");
-        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.ScreenshotsDir, name + ".png"), FullPage = true });
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotsDir, name + ".png"), FullPage = true });
     }
 
     /// <summary>Fails when the page had a script or console error (a broken page can still look fine).</summary>

@@ -203,14 +203,14 @@ public sealed class ConfigTests
     {
         // Gotify serves the web UI and /health before its JSON, response-header and CORS middlewares: configured
         // headers never reach them and a foreign Origin is not refused there, while API routes still get both.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var env = new Dictionary<string, string?>
         {
             ["GOTIFY_SERVER_RESPONSEHEADERS"] = "{\"X-Custom-Header\": \"custom value\"}",
             ["GOTIFY_SERVER_CORS_ALLOWORIGINS"] = @".+\.example\.com",
         };
         await using var server = await HeraldProcess.StartAsync(dir.Path, env);
-        using var api = new HeraldClient(server.BaseUrl);
+        using var api = new HeraldClient(server.BaseAddress);
 
         foreach (var path in new[] { "/", "/index.html", "/static/app.css", "/health" })
         {

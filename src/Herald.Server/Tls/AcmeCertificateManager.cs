@@ -34,7 +34,9 @@ internal sealed class AcmeCertificateManager : BackgroundService
     private readonly ConcurrentDictionary<string, Lazy<Task<HostCertificate>>> inflight = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim clientLock = new(1, 1);
     private readonly CancellationTokenSource lifetime = new();
+    private readonly CancellationToken stopping;
     private AcmeClient? client;
+    private int disposed;
 
     public AcmeCertificateManager(HeraldSettings settings, Http01ChallengeStore challenges, TimeProvider time, ILogger<AcmeCertificateManager> logger)
     {
@@ -45,6 +47,7 @@ internal sealed class AcmeCertificateManager : BackgroundService
         this.challenges = challenges;
         this.time = time;
         this.logger = logger;
+        stopping = lifetime.Token;
     }
 
     /// <summary>Kestrel's per-connection TLS options: the certificate for the client's SNI name, or a failed handshake.</summary>
@@ -83,7 +86,7 @@ internal sealed class AcmeCertificateManager : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, stopping);
         var token = linked.Token;
         if (hosts.Count == 0)
         {
@@ -147,6 +150,12 @@ internal sealed class AcmeCertificateManager : BackgroundService
 
     public override void Dispose()
     {
+        // Registered both as itself and as a hosted service, so the container disposes it twice.
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         lifetime.Cancel();
         lifetime.Dispose();
         http.Dispose();
@@ -178,7 +187,7 @@ internal sealed class AcmeCertificateManager : BackgroundService
             // A failed order keeps answering for a while so a client retrying in a loop cannot hammer the CA.
             try
             {
-                await Task.Delay(FailureHold, time, lifetime.Token);
+                await Task.Delay(FailureHold, time, stopping);
             }
             catch (OperationCanceledException)
             {
@@ -191,7 +200,7 @@ internal sealed class AcmeCertificateManager : BackgroundService
     private async Task<HostCertificate> LoadOrObtainAsync(string host, bool useCache)
     {
         // Not the handshake's token: one aborted handshake must not cancel the order other connections wait for.
-        var token = lifetime.Token;
+        var token = stopping;
         try
         {
             if (useCache && await cache.ReadHostAsync(host, token) is { } cached

@@ -20,6 +20,12 @@ public sealed class HeraldStartInfo
     /// <summary>Whether the harness sets its default GOTIFY_* variables (listen address, port, paths, pass strength, admin password).</summary>
     public bool DefaultEnv { get; init; } = true;
 
+    /// <summary>
+    /// When set, the start is complete once the output contains this text, instead of when <c>GET /health</c> answers 200
+    /// over plain HTTP (which the HTTPS redirect turns into a 302).
+    /// </summary>
+    public string? ReadyOutput { get; init; }
+
     /// <summary>Command line arguments after the dll.</summary>
     public IReadOnlyList<string> Args { get; init; } = ["serve"];
 }
@@ -76,7 +82,15 @@ public sealed class HeraldProcess : IAsyncDisposable
             var server = Launch(info, port);
             try
             {
-                await server.WaitForHealthAsync(StartTimeout).ConfigureAwait(false);
+                if (info.ReadyOutput is { } ready)
+                {
+                    await server.WaitForOutputAsync(ready, StartTimeout).ConfigureAwait(false);
+                }
+                else
+                {
+                    await server.WaitForHealthAsync(StartTimeout).ConfigureAwait(false);
+                }
+
                 return server;
             }
             catch (Exception ex)
@@ -224,6 +238,28 @@ public sealed class HeraldProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return new HeraldProcess(process, output, port, info.WorkDir);
+    }
+
+    private async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Output.Contains(text, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (_process.HasExited)
+            {
+                _process.WaitForExit();
+                throw new InvalidOperationException($"herald exited with code {_process.ExitCode} before writing \"{text}\". Output:\n{Output}");
+            }
+
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException($"herald did not write \"{text}\" within {timeout}. Output:\n{Output}");
     }
 
     private async Task WaitForHealthAsync(TimeSpan timeout)

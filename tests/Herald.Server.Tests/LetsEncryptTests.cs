@@ -67,6 +67,31 @@ public sealed class LetsEncryptTests
     }
 
     [PebbleFact]
+    public async Task Start_CachedCertificateDueForRenewal_RenewedInBackground()
+    {
+        // A certificate within 30 days of expiry is replaced by a new one from the CA without waiting for a handshake,
+        // and the new one is served and cached from then on.
+        using var dir = new TempDir();
+        var ports = new Ports();
+        await using var pebble = await PebbleProcess.StartAsync(dir.File("pebble"), ports.Http, certificateValidity: TimeSpan.FromDays(20));
+        string firstSerial;
+        await using (var first = await StartHeraldAsync(dir, ports, pebble.DirectoryUrl.ToString(), pebble.ListenerCaFile))
+        {
+            firstSerial = (await FetchAsync(ports.Tls, Host)).Leaf.SerialNumber;
+            await first.TerminateAsync(TimeSpan.FromSeconds(30));
+        }
+
+        await using var second = await StartHeraldAsync(dir, ports, pebble.DirectoryUrl.ToString(), pebble.ListenerCaFile);
+        await WaitForOutputAsync(second, "Certificate for localhost obtained");
+        var served = await FetchAsync(ports.Tls, Host);
+
+        Assert.NotEqual(firstSerial, served.Leaf.SerialNumber);
+        Assert.Equal(2, pebble.OrderCount);
+        var cached = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(dir.File("certs"), Host)));
+        Assert.Equal(served.Leaf.SerialNumber, cached.SerialNumber);
+    }
+
+    [PebbleFact]
     public async Task Handshake_ConcurrentFirstHandshakes_SingleOrder()
     {
         // Many clients arriving before the first certificate exists share one ACME order and all get its certificate.
@@ -130,6 +155,29 @@ public sealed class LetsEncryptTests
         Assert.DoesNotContain("Unhandled exception", result.AllOutput, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("GOTIFY_SERVER_SSL_LETSENCRYPT_DIRECTORYURL", "not a url")]
+    [InlineData("GOTIFY_SERVER_SSL_LETSENCRYPT_HOSTS", "[../../etc/passwd]")]
+    public async Task Start_BadLetsEncryptValue_ExitsWith1NamingKey(string key, string value)
+    {
+        // A directory URL that is not one, or a host that is not a DNS name (hosts also name the cache files), stops the start.
+        using var dir = new TempDir();
+        var env = new Dictionary<string, string?>
+        {
+            ["GOTIFY_SERVER_SSL_ENABLED"] = "true",
+            ["GOTIFY_SERVER_SSL_PORT"] = HeraldProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["GOTIFY_SERVER_SSL_LETSENCRYPT_ENABLED"] = "true",
+            ["GOTIFY_SERVER_SSL_LETSENCRYPT_ACCEPTTOS"] = "true",
+            ["GOTIFY_SERVER_SSL_LETSENCRYPT_HOSTS"] = "[example.org]",
+        };
+        env[key] = value;
+        var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"], env);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Single(result.AllOutput.Split('\n'), l => l.Contains(key, StringComparison.Ordinal));
+        Assert.DoesNotContain("Unhandled exception", result.AllOutput, StringComparison.OrdinalIgnoreCase);
+    }
+
     private static Task<HeraldProcess> StartHeraldAsync(TempDir dir, Ports ports, string directoryUrl, string caFile, bool redirectToHttps = false) =>
         HeraldProcess.StartAsync(new HeraldStartInfo
         {
@@ -153,6 +201,16 @@ public sealed class LetsEncryptTests
                 ["SSL_CERT_DIR"] = null,
             },
         });
+
+    private static async Task WaitForOutputAsync(HeraldProcess herald, string text)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!herald.Output.Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"herald never wrote \"{text}\":\n{herald.Output}");
+            await Task.Delay(100);
+        }
+    }
 
     /// <summary>GET /version over HTTPS to 127.0.0.1 with <paramref name="sni"/> as server name; returns what was presented.</summary>
     private static async Task<Served> FetchAsync(int tlsPort, string sni)

@@ -366,6 +366,15 @@ public static class SettingsLoader
                 throw new ConfigurationException($"GOTIFY_SERVER_SSL_LETSENCRYPT_DIRECTORYURL: \"{directoryUrl}\" is not an absolute http(s) URL");
             }
 
+            foreach (var host in s.Server.Ssl.LetsEncrypt.Hosts)
+            {
+                // Host names also name the cache files: anything but a DNS name is refused.
+                if (Uri.CheckHostName(host.Trim().TrimEnd('.')) != UriHostNameType.Dns)
+                {
+                    throw new ConfigurationException($"GOTIFY_SERVER_SSL_LETSENCRYPT_HOSTS: \"{host}\" is not a DNS host name");
+                }
+            }
+
             if (s.Server.Ssl.LetsEncrypt.Cache.Trim().Length == 0)
             {
                 throw new ConfigurationException("GOTIFY_SERVER_SSL_LETSENCRYPT_CACHE: Let's Encrypt is enabled but the cache directory is empty");

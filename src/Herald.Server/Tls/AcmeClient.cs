@@ -26,7 +26,6 @@ internal sealed class AcmeClient
     private readonly Uri directoryUrl;
     private readonly AcmeAccountKey accountKey;
     private readonly ILogger logger;
-    private readonly SemaphoreSlim nonceLock = new(1, 1);
     private JsonObject? directory;
     private string? nonce;
     private string? accountUrl;
@@ -188,7 +187,7 @@ internal sealed class AcmeClient
             request.Dispose();
             if (response.Headers.TryGetValues("Replay-Nonce", out var nonces))
             {
-                nonce = nonces.FirstOrDefault();
+                Volatile.Write(ref nonce, nonces.FirstOrDefault());
             }
 
             if (response.IsSuccessStatusCode)
@@ -233,18 +232,10 @@ internal sealed class AcmeClient
 
     private async Task<string> TakeNonceAsync(CancellationToken cancellationToken)
     {
-        await nonceLock.WaitAsync(cancellationToken);
-        try
+        // Each nonce is good for one request: taken atomically, so orders for several hosts never share one.
+        if (Interlocked.Exchange(ref nonce, null) is { } current)
         {
-            if (nonce is { } current)
-            {
-                nonce = null;
-                return current;
-            }
-        }
-        finally
-        {
-            nonceLock.Release();
+            return current;
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Head, await DirectoryUrlAsync("newNonce", cancellationToken));

@@ -46,8 +46,11 @@ public sealed class PebbleProcess : IAsyncDisposable
     /// <summary>How many orders pebble has created so far.</summary>
     public int OrderCount => _output.Count(l => l.Contains("Added order", StringComparison.Ordinal));
 
-    /// <summary>Starts pebble in <paramref name="dir"/>; HTTP-01 validation connects to <paramref name="httpValidationPort"/>.</summary>
-    public static async Task<PebbleProcess> StartAsync(string dir, int httpValidationPort)
+    /// <summary>
+    /// Starts pebble in <paramref name="dir"/>; HTTP-01 validation connects to <paramref name="httpValidationPort"/>.
+    /// <paramref name="certificateValidity"/> overrides how long issued certificates are valid (pebble's default: 5 years).
+    /// </summary>
+    public static async Task<PebbleProcess> StartAsync(string dir, int httpValidationPort, TimeSpan? certificateValidity = null)
     {
         var executable = ExecutablePath ?? throw new InvalidOperationException("pebble is not installed: .ci/run installs Debian's pebble package.");
         Directory.CreateDirectory(dir);
@@ -68,7 +71,7 @@ public sealed class PebbleProcess : IAsyncDisposable
               "httpPort": {{httpValidationPort}},
               "tlsPort": {{HeraldProcess.FreePort()}},
               "ocspResponderURL": "",
-              "externalAccountBindingRequired": false
+              "externalAccountBindingRequired": false{{(certificateValidity is { } validity ? $", \"certificateValidityPeriod\": {(long)validity.TotalSeconds}" : string.Empty)}}
             }
             }
             """;

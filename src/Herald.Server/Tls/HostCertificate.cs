@@ -8,6 +8,14 @@ internal sealed class HostCertificate
 {
     public HostCertificate(X509Certificate2 leaf, X509Certificate2Collection intermediates)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            // SChannel cannot use the ephemeral key a PEM import yields; a PKCS#12 round trip gives it a usable one.
+            var pkcs12 = leaf.Export(X509ContentType.Pkcs12);
+            leaf.Dispose();
+            leaf = X509CertificateLoader.LoadPkcs12(pkcs12, null);
+        }
+
         Leaf = leaf;
         NotAfter = leaf.NotAfter.ToUniversalTime();
 

@@ -141,7 +141,15 @@ public sealed class HeraldProcess : IAsyncDisposable
             Launch(info.Port != 0 ? info.Port : FreePort());
             try
             {
-                await WaitForHealthAsync(cancellationToken).ConfigureAwait(false);
+                if (info.ReadyOutput is { } ready)
+                {
+                    await WaitForReadyOutputAsync(ready, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await WaitForHealthAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 client?.Dispose();
                 client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
                 var password = info.AdminPassword ?? ServerDefaultAdminPass;
@@ -425,6 +433,29 @@ public sealed class HeraldProcess : IAsyncDisposable
         {
             lines.Add((isError, line));
         }
+    }
+
+    private async Task WaitForReadyOutputAsync(string text, CancellationToken cancellationToken)
+    {
+        var current = process!;
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Log.Contains(text, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (current.HasExited)
+            {
+                current.WaitForExit();
+                throw new InvalidOperationException($"herald exited with code {current.ExitCode} before writing \"{text}\". Output:\n{Log}");
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException($"herald did not write \"{text}\" within {StartTimeout}. Output:\n{Log}");
     }
 
     private async Task WaitForHealthAsync(CancellationToken cancellationToken)

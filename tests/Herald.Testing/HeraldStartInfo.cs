@@ -25,6 +25,12 @@ public sealed class HeraldStartInfo
     /// </summary>
     public string? AdminPassword { get; init; } = HeraldProcess.DefaultAdminPass;
 
+    /// <summary>
+    /// When set, the start is complete once the log contains this text, instead of when <c>GET /health</c> answers 200
+    /// over plain HTTP (which the HTTPS redirect turns into a 302).
+    /// </summary>
+    public string? ReadyOutput { get; init; }
+
     /// <summary>Command line arguments after the dll.</summary>
     public IReadOnlyList<string> Args { get; init; } = ["serve"];
 }

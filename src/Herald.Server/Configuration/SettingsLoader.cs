@@ -353,7 +353,32 @@ public static class SettingsLoader
 
         if (s.Server.Ssl.Enabled && s.Server.Ssl.LetsEncrypt.Enabled)
         {
-            throw new ConfigurationException("GOTIFY_SERVER_SSL_LETSENCRYPT_ENABLED: Let's Encrypt is not supported by Herald; set certfile and certkey (for example from certbot) instead");
+            // Gotify refuses to start rather than agree to the CA's terms of service on the user's behalf.
+            if (!s.Server.Ssl.LetsEncrypt.AcceptTos)
+            {
+                throw new ConfigurationException("GOTIFY_SERVER_SSL_LETSENCRYPT_ACCEPTTOS: Let's Encrypt is enabled but its terms of service are not accepted; set accepttos to true");
+            }
+
+            var directoryUrl = s.Server.Ssl.LetsEncrypt.DirectoryUrl;
+            if (directoryUrl.Length > 0
+                && (!Uri.TryCreate(directoryUrl, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttps && parsed.Scheme != Uri.UriSchemeHttp)))
+            {
+                throw new ConfigurationException($"GOTIFY_SERVER_SSL_LETSENCRYPT_DIRECTORYURL: \"{directoryUrl}\" is not an absolute http(s) URL");
+            }
+
+            foreach (var host in s.Server.Ssl.LetsEncrypt.Hosts)
+            {
+                // Host names also name the cache files: anything but a DNS name is refused.
+                if (Uri.CheckHostName(host.Trim().TrimEnd('.')) != UriHostNameType.Dns)
+                {
+                    throw new ConfigurationException($"GOTIFY_SERVER_SSL_LETSENCRYPT_HOSTS: \"{host}\" is not a DNS host name");
+                }
+            }
+
+            if (s.Server.Ssl.LetsEncrypt.Cache.Trim().Length == 0)
+            {
+                throw new ConfigurationException("GOTIFY_SERVER_SSL_LETSENCRYPT_CACHE: Let's Encrypt is enabled but the cache directory is empty");
+            }
         }
 
         CheckRegexes("GOTIFY_SERVER_CORS_ALLOWORIGINS", s.Server.Cors.AllowOrigins);

@@ -111,6 +111,12 @@ public static class HeraldServer
         services.AddSingleton<MessageService>();
         services.AddSingleton<UserService>();
         services.AddHostedService<ClientJanitor>();
+        if (settings.Server.Ssl.Enabled && settings.Server.Ssl.LetsEncrypt.Enabled)
+        {
+            services.AddSingleton<Tls.Http01ChallengeStore>();
+            services.AddSingleton<Tls.AcmeCertificateManager>();
+            services.AddHostedService(sp => sp.GetRequiredService<Tls.AcmeCertificateManager>());
+        }
         services.AddHeraldPlugins(settings);
         services.AddRoutingCore();
         services.Configure<ForwardedHeadersOptions>(options =>
@@ -136,6 +142,12 @@ public static class HeraldServer
     {
         app.UseMiddleware<AccessLogMiddleware>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        if (settings.Server.Ssl.Enabled && settings.Server.Ssl.LetsEncrypt.Enabled)
+        {
+            // Before the HTTPS redirect: the CA validates HTTP-01 over plain HTTP.
+            app.UseMiddleware<Tls.AcmeChallengeMiddleware>();
+        }
+
         if (settings.Server.Ssl.Enabled && settings.Server.Ssl.RedirectToHttps)
         {
             app.UseMiddleware<HttpsRedirectMiddleware>();

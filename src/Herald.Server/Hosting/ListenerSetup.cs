@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Herald.Server.Configuration;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace Herald.Server.Hosting;
@@ -21,8 +22,23 @@ internal static class ListenerSetup
             // (8 KiB line, 32 KiB headers) would refuse, without a Gotify error body, long URLs and big cookie jars that Gotify serves.
             kestrel.Limits.MaxRequestLineSize = 1 << 20;
             kestrel.Limits.MaxRequestHeadersTotalSize = 1 << 20;
-            Listen(kestrel, settings.Server.ListenAddr, settings.Server.Port, null);
-            if (settings.Server.Ssl.Enabled)
+            Listen(kestrel, settings.Server.ListenAddr, settings.Server.Port, (X509Certificate2?)null);
+            if (settings.Server.Ssl.Enabled && settings.Server.Ssl.LetsEncrypt.Enabled)
+            {
+                var acme = kestrel.ApplicationServices.GetRequiredService<Tls.AcmeCertificateManager>();
+                Listen(kestrel, settings.Server.Ssl.ListenAddr, settings.Server.Ssl.Port, options =>
+                {
+                    options.Protocols = HttpProtocols.Http1AndHttp2;
+                    options.UseHttps(new TlsHandshakeCallbackOptions
+                    {
+                        OnConnection = acme.SelectAsync,
+
+                        // The first handshake for a host waits for the whole ACME order; Kestrel's 10 s default is too short for a real CA.
+                        HandshakeTimeout = TimeSpan.FromMinutes(2),
+                    });
+                });
+            }
+            else if (settings.Server.Ssl.Enabled)
             {
                 X509Certificate2 certificate;
                 try
@@ -58,9 +74,8 @@ internal static class ListenerSetup
         });
     }
 
-    private static void Listen(KestrelServerOptions kestrel, string address, int port, X509Certificate2? certificate)
-    {
-        Action<ListenOptions> configure = options =>
+    private static void Listen(KestrelServerOptions kestrel, string address, int port, X509Certificate2? certificate) =>
+        Listen(kestrel, address, port, options =>
         {
             // HTTP/2 needs TLS negotiation; plain listeners speak HTTP/1.1 (which websockets use anyway).
             options.Protocols = certificate is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
@@ -68,8 +83,10 @@ internal static class ListenerSetup
             {
                 options.UseHttps(certificate);
             }
-        };
+        });
 
+    private static void Listen(KestrelServerOptions kestrel, string address, int port, Action<ListenOptions> configure)
+    {
         if (address.StartsWith("unix:", StringComparison.Ordinal))
         {
             var path = address[5..];

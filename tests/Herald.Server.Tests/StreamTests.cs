@@ -35,6 +35,20 @@ public sealed class StreamTests(StreamFixture fx) : IClassFixture<StreamFixture>
         Assert.True(JsonElement.DeepEquals(sent, frame), $"frame {frame} differs from REST response {sent}");
     }
 
+    [Fact]
+    public async Task Stream_MessagePostedRightAfterUpgrade_Delivered()
+    {
+        // A stream is registered before the upgrade completes: a message posted the moment the client has its 101 is
+        // delivered, never lost in the gap between the handshake and the registration.
+        var acc = await fx.NewAccountAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await using var stream = await StreamClient.ConnectAsync(Base, Credential.Query(acc.Client.Token));
+            var sent = Ok(await Api.PostAsync("/message", acc.App.Header, Body.Json(new { message = "right after " + i })));
+            Assert.Equal(sent.GetProperty("id").GetInt64(), (await stream.ReceiveJsonAsync(TimeSpan.FromSeconds(5))).GetProperty("id").GetInt64());
+        }
+    }
+
     public static TheoryData<string> Transports => new() { "query", "header", "Bearer", "bearer", "basic", "cookie" };
 
     [Theory]

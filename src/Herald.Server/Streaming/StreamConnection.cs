@@ -16,16 +16,15 @@ internal sealed class StreamConnection
     private const int ReadLimit = 64;
     private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly WebSocket socket;
     private (WebSocketCloseStatus Status, string Reason)? closeStatus;
     private readonly Channel<ReadOnlyMemory<byte>> queue = Channel.CreateBounded<ReadOnlyMemory<byte>>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
-    public StreamConnection(long userId, string? clientToken, WebSocket socket)
+    /// <summary>A connection whose frames are queued from now on; the websocket comes with <see cref="RunAsync"/>.</summary>
+    public StreamConnection(long userId, string? clientToken)
     {
         UserId = userId;
         ClientToken = clientToken;
-        this.socket = socket;
     }
 
     public long UserId { get; }
@@ -52,13 +51,17 @@ internal sealed class StreamConnection
         queue.Writer.TryComplete();
     }
 
-    /// <summary>Runs until the peer goes away, a write fails or times out, or <see cref="Close"/> is called.</summary>
+    /// <summary>
+    /// Sends the queued frames and then every new one over <paramref name="socket"/> until the peer goes away, a write
+    /// fails or times out, or <see cref="Close"/> is called.
+    /// </summary>
+    /// <param name="socket">The accepted websocket.</param>
     /// <param name="cancellationToken">The request's abort token: the peer's connection is gone.</param>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(WebSocket socket, CancellationToken cancellationToken)
     {
         // Per connection this holds only the two loops and the queue: it is multiplied by every open stream.
-        var receiving = ReceiveAsync(cancellationToken);
-        await SendAsync();
+        var receiving = ReceiveAsync(socket, cancellationToken);
+        await SendAsync(socket);
         try
         {
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -88,7 +91,7 @@ internal sealed class StreamConnection
         socket.Dispose();
     }
 
-    private async Task SendAsync()
+    private async Task SendAsync(WebSocket socket)
     {
         // Created at the first frame and re-armed for each write; a write that does not finish in time ends the stream.
         CancellationTokenSource? timeout = null;
@@ -120,7 +123,7 @@ internal sealed class StreamConnection
         }
     }
 
-    private async Task ReceiveAsync(CancellationToken cancellationToken)
+    private async Task ReceiveAsync(WebSocket socket, CancellationToken cancellationToken)
     {
         var buffer = new byte[ReadLimit + 1];
         try

@@ -29,15 +29,15 @@ internal static class StreamEndpoint
         }
 
         var caller = context.GetCaller();
-        var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        var token = caller.Kind is CredentialKind.ClientToken or CredentialKind.SessionCookie ? caller.Client?.Token : null;
+        var accept = new WebSocketAcceptContext
         {
             KeepAliveInterval = TimeSpan.FromSeconds(settings.Server.Stream.PingPeriodSeconds),
             KeepAliveTimeout = TimeSpan.FromSeconds(15),
-        });
+        };
 
-        var token = caller.Kind is CredentialKind.ClientToken or CredentialKind.SessionCookie ? caller.Client?.Token : null;
         // Shutdown closes streams through the hub (close code 1001), not by cancelling, so peers see a clean close.
-        await hub.RunAsync(new StreamConnection(caller.User.Id, token, socket), context.RequestAborted);
+        await hub.RunAsync(new StreamConnection(caller.User.Id, token), () => context.WebSockets.AcceptWebSocketAsync(accept), context.RequestAborted);
     }
 
     /// <summary>No origin, the request's own host, or a hostname matching one of <c>allowedorigins</c>.</summary>

@@ -76,18 +76,24 @@ public sealed class StreamHub : IMessageObserver
         CloseWhere(_ => true, StoppingStatus, StoppingReason);
     }
 
-    internal async Task RunAsync(StreamConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers <paramref name="connection"/>, completes the websocket handshake with <paramref name="accept"/> and
+    /// runs the stream until it ends. Registering first means a message posted as soon as the client saw the upgrade
+    /// is queued and delivered, never missed.
+    /// </summary>
+    internal async Task RunAsync(StreamConnection connection, Func<Task<WebSocket>> accept, CancellationToken cancellationToken)
     {
         if (!Add(connection))
         {
-            // The handshake finished after the shutdown began: without this the stream would hold the shutdown
+            // The server is stopping: the stream is closed right after the handshake instead of holding the shutdown
             // open until its timeout.
             connection.Close(StoppingStatus, StoppingReason);
         }
 
         try
         {
-            await connection.RunAsync(cancellationToken);
+            var socket = await accept();
+            await connection.RunAsync(socket, cancellationToken);
         }
         finally
         {

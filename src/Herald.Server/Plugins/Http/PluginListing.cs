@@ -36,7 +36,9 @@ internal static class PluginListing
                 instance.Fault ?? string.Empty));
         }
 
-        foreach (var entry in plugins.Entries.Where(e => e.Plugin is null))
+        // Entries that failed to load. An entry being replaced by a hot swap also has no plugin for a moment (unloaded,
+        // still in the published snapshot) but no error: it is not listed, or the swap would show it as failed.
+        foreach (var entry in plugins.Entries.Where(e => e.Plugin is null && e.Error is not null))
         {
             var modulePath = entry.ModulePath ?? string.Empty;
 

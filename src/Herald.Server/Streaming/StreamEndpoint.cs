@@ -1,7 +1,9 @@
+using System.Net.WebSockets;
 using System.Text.RegularExpressions;
 using Herald.Server.Api;
 using Herald.Server.Auth;
 using Herald.Server.Configuration;
+using Herald.Server.Storage;
 
 namespace Herald.Server.Streaming;
 
@@ -37,7 +39,23 @@ internal static class StreamEndpoint
         };
 
         // Shutdown closes streams through the hub (close code 1001), not by cancelling, so peers see a clean close.
-        await hub.RunAsync(new StreamConnection(caller.User.Id, token), () => context.WebSockets.AcceptWebSocketAsync(accept), context.RequestAborted);
+        await hub.RunAsync(new StreamConnection(caller.User.Id, token), AcceptAsync, context.RequestAborted);
+
+        async Task<WebSocket> AcceptAsync()
+        {
+            // The stream is registered with the hub by now. A client or user deleted since the authentication above
+            // either found it there (and closed it) or is seen here: a revoked credential never keeps a stream open.
+            var store = context.Service<IHeraldStore>();
+            var still = token is not null
+                ? await store.GetClientByTokenAsync(token, context.Service<TimeProvider>().GetUtcNow(), context.RequestAborted) is not null
+                : await store.GetUserByIdAsync(caller.User.Id, context.RequestAborted) is not null;
+            if (!still)
+            {
+                throw ApiException.Unauthorized(Authenticator.Unauthenticated);
+            }
+
+            return await context.WebSockets.AcceptWebSocketAsync(accept);
+        }
     }
 
     /// <summary>No origin, the request's own host, or a hostname matching one of <c>allowedorigins</c>.</summary>

@@ -69,6 +69,9 @@ public sealed class SslSettings
     public string CertKey { get; set; } = string.Empty;
 
     public LetsEncryptSettings LetsEncrypt { get; } = new();
+
+    /// <summary>The TLS listener takes its certificates from Let's Encrypt (both switches on), not from certfile/certkey.</summary>
+    public bool UsesLetsEncrypt => Enabled && LetsEncrypt.Enabled;
 }
 
 public sealed class LetsEncryptSettings

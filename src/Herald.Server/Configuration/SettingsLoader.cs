@@ -346,12 +346,12 @@ public static class SettingsLoader
             throw new ConfigurationException($"GOTIFY_SERVER_MAXBODYBYTES: {s.Server.MaxBodyBytes} is too small (at least 1024)");
         }
 
-        if (s.Server.Ssl.Enabled && !s.Server.Ssl.LetsEncrypt.Enabled && (s.Server.Ssl.CertFile.Length == 0 || s.Server.Ssl.CertKey.Length == 0))
+        if (s.Server.Ssl.Enabled && !s.Server.Ssl.UsesLetsEncrypt && (s.Server.Ssl.CertFile.Length == 0 || s.Server.Ssl.CertKey.Length == 0))
         {
             throw new ConfigurationException("GOTIFY_SERVER_SSL_CERTFILE: ssl is enabled but certfile and certkey are not both set");
         }
 
-        if (s.Server.Ssl.Enabled && s.Server.Ssl.LetsEncrypt.Enabled)
+        if (s.Server.Ssl.UsesLetsEncrypt)
         {
             // Gotify refuses to start rather than agree to the CA's terms of service on the user's behalf.
             if (!s.Server.Ssl.LetsEncrypt.AcceptTos)

@@ -111,7 +111,7 @@ public static class HeraldServer
         services.AddSingleton<MessageService>();
         services.AddSingleton<UserService>();
         services.AddHostedService<ClientJanitor>();
-        if (settings.Server.Ssl.Enabled && settings.Server.Ssl.LetsEncrypt.Enabled)
+        if (settings.Server.Ssl.UsesLetsEncrypt)
         {
             services.AddSingleton<Tls.Http01ChallengeStore>();
             services.AddSingleton<Tls.AcmeCertificateManager>();
@@ -142,7 +142,7 @@ public static class HeraldServer
     {
         app.UseMiddleware<AccessLogMiddleware>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
-        if (settings.Server.Ssl.Enabled && settings.Server.Ssl.LetsEncrypt.Enabled)
+        if (settings.Server.Ssl.UsesLetsEncrypt)
         {
             // Before the HTTPS redirect: the CA validates HTTP-01 over plain HTTP.
             app.UseMiddleware<Tls.AcmeChallengeMiddleware>();

@@ -23,7 +23,7 @@ internal static class ListenerSetup
             kestrel.Limits.MaxRequestLineSize = 1 << 20;
             kestrel.Limits.MaxRequestHeadersTotalSize = 1 << 20;
             Listen(kestrel, settings.Server.ListenAddr, settings.Server.Port, (X509Certificate2?)null);
-            if (settings.Server.Ssl.Enabled && settings.Server.Ssl.LetsEncrypt.Enabled)
+            if (settings.Server.Ssl.UsesLetsEncrypt)
             {
                 var acme = kestrel.ApplicationServices.GetRequiredService<Tls.AcmeCertificateManager>();
                 Listen(kestrel, settings.Server.Ssl.ListenAddr, settings.Server.Ssl.Port, options =>

@@ -97,17 +97,10 @@ internal sealed class AcmeCertificateManager : BackgroundService
         // Certificates cached by an earlier run are served from the first handshake on and watched for renewal.
         foreach (var host in hosts)
         {
-            try
+            if (await ReadCachedAsync(host, token) is { } cached)
             {
-                if (await cache.ReadHostAsync(host, token) is { } cached && cached.Leaf.MatchesHostname(host))
-                {
-                    current[host] = cached;
-                    logger.LogInformation("Cached certificate for {Host} loaded, valid until {NotAfter}", host, cached.NotAfter);
-                }
-            }
-            catch (Exception e) when (e is IOException or CryptographicException or UnauthorizedAccessException)
-            {
-                logger.LogWarning("Cached certificate for {Host} in {CacheDir} is unreadable and will be replaced: {Reason}", host, cache.Directory, e.Message);
+                current[host] = cached;
+                logger.LogInformation("Cached certificate for {Host} loaded, valid until {NotAfter}", host, cached.NotAfter);
             }
         }
 
@@ -201,19 +194,10 @@ internal sealed class AcmeCertificateManager : BackgroundService
     {
         // Not the handshake's token: one aborted handshake must not cancel the order other connections wait for.
         var token = stopping;
-        try
+        if (useCache && await ReadCachedAsync(host, token) is { } cached && cached.NotAfter > time.GetUtcNow().UtcDateTime)
         {
-            if (useCache && await cache.ReadHostAsync(host, token) is { } cached
-                && cached.Leaf.MatchesHostname(host)
-                && cached.NotAfter > time.GetUtcNow().UtcDateTime)
-            {
-                current[host] = cached;
-                return cached;
-            }
-        }
-        catch (Exception e) when (e is IOException or CryptographicException or UnauthorizedAccessException)
-        {
-            logger.LogWarning("Cached certificate for {Host} in {CacheDir} is unreadable and will be replaced: {Reason}", host, cache.Directory, e.Message);
+            current[host] = cached;
+            return cached;
         }
 
         try
@@ -231,6 +215,20 @@ internal sealed class AcmeCertificateManager : BackgroundService
         {
             logger.LogWarning("Cannot obtain a certificate for {Host} from {DirectoryUrl}: {Reason}", host, directoryUrl, e.Message);
             throw;
+        }
+    }
+
+    /// <summary>The cached certificate for <paramref name="host"/> if it is readable and names that host; an unreadable one is logged and will be replaced.</summary>
+    private async Task<HostCertificate?> ReadCachedAsync(string host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await cache.ReadHostAsync(host, cancellationToken) is { } cached && cached.Leaf.MatchesHostname(host) ? cached : null;
+        }
+        catch (Exception e) when (e is IOException or CryptographicException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Cached certificate for {Host} in {CacheDir} is unreadable and will be replaced: {Reason}", host, cache.Directory, e.Message);
+            return null;
         }
     }
 

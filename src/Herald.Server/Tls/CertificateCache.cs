@@ -30,7 +30,8 @@ internal sealed class CertificateCache
     public Task WriteAccountKeyAsync(AcmeAccountKey key, CancellationToken cancellationToken) =>
         WriteAsync(AccountKeyFile, key.ExportPem(), cancellationToken);
 
-    /// <summary>The cached certificate for <paramref name="host"/>, or null when none is stored or it cannot be read.</summary>
+    /// <summary>The cached certificate for <paramref name="host"/>, or null when none is stored.</summary>
+    /// <exception cref="CryptographicException">The stored file is not a key and a certificate chain.</exception>
     public async Task<HostCertificate?> ReadHostAsync(string host, CancellationToken cancellationToken)
     {
         var text = await ReadAsync(host, cancellationToken);

@@ -29,7 +29,7 @@ public sealed class PebbleProcess : IAsyncDisposable
     }
 
     /// <summary>The pebble executable, or null when none is installed.</summary>
-    public static string? ExecutablePath { get; } = Find();
+    public static string? ExecutablePath { get; } = SystemProgram.Find("HERALD_PEBBLE", "pebble");
 
     /// <summary>The ACME directory.</summary>
     public Uri DirectoryUrl { get; }
@@ -228,26 +228,6 @@ public sealed class PebbleProcess : IAsyncDisposable
         using var leaf = request.Create(ca, now.AddMinutes(-5), now.AddDays(1), RandomNumberGenerator.GetBytes(8));
         return (ca, ca.ExportCertificatePem(), leaf.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
     }
-
-    private static string? Find()
-    {
-        if (Environment.GetEnvironmentVariable("HERALD_PEBBLE") is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(dir, "pebble");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
 }
 
 /// <summary>
@@ -259,9 +239,6 @@ public sealed class PebbleFactAttribute : FactAttribute
 {
     public PebbleFactAttribute()
     {
-        if (PebbleProcess.ExecutablePath is null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-        {
-            Skip = "pebble (the ACME test server) is not installed (apt-get install pebble, or set HERALD_PEBBLE); .ci/run installs it.";
-        }
+        Skip = SystemProgram.SkipReason(PebbleProcess.ExecutablePath, "pebble (the ACME test server) is not installed (apt-get install pebble, or set HERALD_PEBBLE); .ci/run installs it.");
     }
 }

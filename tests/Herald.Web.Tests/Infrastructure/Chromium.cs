@@ -14,30 +14,7 @@ internal static class Chromium
     ];
 
     /// <summary>The executable, or null when none is installed.</summary>
-    public static string? ExecutablePath { get; } = Find();
-
-    private static string? Find()
-    {
-        if (Environment.GetEnvironmentVariable("HERALD_CHROMIUM") is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        foreach (var name in new[] { "chromium", "chromium-browser" })
-        {
-            foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-            {
-                var candidate = Path.Combine(dir, name);
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
-    }
+    public static string? ExecutablePath { get; } = SystemProgram.Find("HERALD_CHROMIUM", "chromium", "chromium-browser");
 }
 
 /// <summary>
@@ -49,9 +26,6 @@ public sealed class BrowserFactAttribute : FactAttribute
 {
     public BrowserFactAttribute()
     {
-        if (Chromium.ExecutablePath is null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-        {
-            Skip = "Chromium is not installed (apt-get install chromium, or set HERALD_CHROMIUM); .ci/run installs it.";
-        }
+        Skip = SystemProgram.SkipReason(Chromium.ExecutablePath, "Chromium is not installed (apt-get install chromium, or set HERALD_CHROMIUM); .ci/run installs it.");
     }
 }

@@ -44,9 +44,14 @@ internal sealed class CorsMiddleware
             headers.AccessControlAllowMethods = settings.Server.Cors.AllowMethods.Count > 0
                 ? string.Join(",", settings.Server.Cors.AllowMethods)
                 : "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS";
-            headers.AccessControlAllowHeaders = settings.Server.Cors.AllowHeaders.Count > 0
+            var allowHeaders = settings.Server.Cors.AllowHeaders.Count > 0
                 ? string.Join(",", settings.Server.Cors.AllowHeaders)
-                : EchoableOrEmpty(context.Request.Headers.AccessControlRequestHeaders.ToString());
+                : context.Request.Headers.AccessControlRequestHeaders.ToString();
+            if (IsPrintableAscii(allowHeaders))
+            {
+                headers.AccessControlAllowHeaders = allowHeaders;
+            }
+
             headers.AccessControlMaxAge = "43200";
             context.Response.StatusCode = StatusCodes.Status204NoContent;
             return Task.CompletedTask;
@@ -56,8 +61,6 @@ internal sealed class CorsMiddleware
     }
 
     private static bool IsPrintableAscii(string value) => !value.AsSpan().ContainsAnyExceptInRange(' ', '~');
-
-    private static string EchoableOrEmpty(string value) => IsPrintableAscii(value) ? value : string.Empty;
 
     private static bool IsSameOrigin(HttpRequest request, string origin) =>
         string.Equals(origin, "http://" + request.Host.Value, StringComparison.OrdinalIgnoreCase)

@@ -4,11 +4,16 @@ using static Herald.Server.Tests.Infrastructure.ApiAssert;
 
 namespace Herald.Server.Tests.Adversarial.Load;
 
-/// <summary>
-/// Webhook bodies trickled in for longer than the webhook timeout, by a stranger holding one user's webhook URL.
-/// Its own class (and server), so its 30 s of waiting runs beside the rest of the suite.
-/// </summary>
-public sealed class SlowWebhookTests(EchoServerFixture fx) : IClassFixture<EchoServerFixture>
+/// <summary>A server with the echo plugin whose webhook timeout is 3 s instead of 30 s, so a test can outlast it quickly.</summary>
+public sealed class ShortWebhookTimeoutServer : EchoServerFixture
+{
+    public static readonly TimeSpan WebhookTimeout = TimeSpan.FromSeconds(3);
+
+    protected override Dictionary<string, string?> Environment => new() { ["HERALD_PLUGIN_WEBHOOK_TIMEOUT"] = WebhookTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+}
+
+/// <summary>Webhook bodies trickled in for longer than the webhook timeout, by a stranger holding one user's webhook URL.</summary>
+public sealed class SlowWebhookTests(ShortWebhookTimeoutServer fx) : IClassFixture<ShortWebhookTimeoutServer>
 {
     // Generous against a loaded 2-core machine; measured answers on an idle one are 1-20 ms.
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(5);
@@ -18,13 +23,14 @@ public sealed class SlowWebhookTests(EchoServerFixture fx) : IClassFixture<EchoS
     [Fact]
     public async Task Webhook_SlowBodiesPastTheTimeout_OtherUsersPluginAnswersAndNoInstanceDisabled()
     {
-        // 70 webhook bodies trickled at 400 B/s (above Kestrel's minimum rate, so only the webhook timeout ends them)
-        // neither starve another user's plugin calls nor disable anybody's instance: a client is not the plugin's fault.
+        // 70 webhook bodies trickled at 400 B/s (above Kestrel's minimum rate, so Kestrel lets them run) for more than
+        // twice the webhook timeout neither starve another user's plugin calls nor disable anybody's instance: a client
+        // is not the plugin's fault. (Before the fix: B's display waited 28 s for a slot and failed, then A and B were disabled.)
         var a = await fx.NewAccountAsync();
         var b = await fx.NewAccountAsync();
         var echoA = await fx.EnableEchoAsync(a.Auth);
         var echoB = await fx.EnableEchoAsync(b.Auth);
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        using var stop = new CancellationTokenSource(ShortWebhookTimeoutServer.WebhookTimeout * 3);
         var slow = Enumerable.Range(0, 70).Select(_ => Task.Run(() => TrickleAsync(echoA.Webhook("message"), stop.Token))).ToList();
         try
         {
@@ -37,7 +43,7 @@ public sealed class SlowWebhookTests(EchoServerFixture fx) : IClassFixture<EchoS
             Assert.True(webhook.StatusCode == 200 && clock.Elapsed < Prompt, $"B's webhook beside A's slow webhooks: {webhook} after {clock.Elapsed.TotalSeconds:0.0} s");
             Status(await Api.GetAsync("/health"), 200);
 
-            // Let the slow bodies run into the webhook timeout (30 s); each ends when the server answers or drops it.
+            // Let the slow bodies run past the webhook timeout, then stop them (each 20 000-byte body would take 50 s).
             await Task.WhenAll(slow);
         }
         finally
@@ -55,7 +61,7 @@ public sealed class SlowWebhookTests(EchoServerFixture fx) : IClassFixture<EchoS
         Status(await Api.GetAsync(echoA.Webhook("state")), 200);
     }
 
-    /// <summary>POSTs a 20 000-byte body at 400 bytes a second until the server answers, drops the connection, or <paramref name="stop"/>.</summary>
+    /// <summary>POSTs a 20 000-byte body at 400 bytes a second until the server answers, drops the connection, or <paramref name="stop"/> ends it.</summary>
     private async Task TrickleAsync(string path, CancellationToken stop)
     {
         try

@@ -42,7 +42,7 @@ public enum Caller
 /// </summary>
 public sealed record CorpusRequest(string Method, string Target, Caller Caller)
 {
-    /// <summary>The body, built against the running fixture (unique names, the victim's name).</summary>
+    /// <summary>The body, built against the running fixture (the victim's name, names no earlier request used).</summary>
     public Func<CorpusTargets, byte[]>? Body { get; init; }
 
     public string? ContentType { get; init; }
@@ -70,11 +70,6 @@ public sealed record CorpusTargets(long AppId, long App2Id, long ClientId, long 
         .Replace("{victim}", Id(VictimId), StringComparison.Ordinal)
         .Replace("{plugin}", Id(PluginId), StringComparison.Ordinal)
         .Replace("{ptoken}", PluginToken, StringComparison.Ordinal);
-
-#pragma warning disable CA1822 // An instance method on purpose: names are unique per running fixture.
-    /// <summary>A user or client name no earlier request used.</summary>
-    public string Unique(string prefix) => Infrastructure.Scenario.UniqueName(prefix);
-#pragma warning restore CA1822
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Herald.Server.Tests.Adversarial.Spec;
+using Herald.Server.Tests.Infrastructure;
 
 namespace Herald.Server.Tests.Adversarial.Corpus;
 
@@ -20,14 +21,14 @@ public static class Seeds
         // The examples create admins and rotate tokens; the corpus changes nothing it need not change.
         (_, "admin") => _ => "false",
         ("SecurityUpdateAction", "regenerateToken") => _ => "false",
-        ("CreateUserExternal", "name") => t => Quote(t.Unique("corpus")),
+        ("CreateUserExternal", "name") => _ => Quote(Scenario.UniqueName("corpus")),
 
         // Updating the victim with its own name and password is a no-op, so only the mutated field can change it.
         ("UpdateUserExternal", "name") => t => Quote(t.VictimName),
         ("UpdateUserExternal", "pass") => t => Quote(t.VictimPass),
 
         // The login form's name has no example.
-        ("localLogin", "name") => t => Quote(t.Unique("corpus-session")),
+        ("localLogin", "name") => _ => Quote(Scenario.UniqueName("corpus-session")),
         _ when field.Example is { } example => _ => example.GetRawText(),
         _ => throw new InvalidOperationException($"{op.Key}: no seed for {field.Name}"),
     };

@@ -16,7 +16,7 @@ public static class SurfaceCases
     private const string Yaml = "application/x-yaml";
 
     /// <summary>The webhook route of the echo fixture plugin that reads its whole body.</summary>
-    public const string Webhook = "POST /plugin/{id}/custom/{token}/message";
+    private const string Webhook = "POST /plugin/{id}/custom/{token}/message";
 
     // Eight levels of nine aliases each: 9^8 (43 million) strings if expanded.
     private const string AliasBomb = "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"

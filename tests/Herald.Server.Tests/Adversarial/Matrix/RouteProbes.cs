@@ -50,8 +50,6 @@ public sealed record Outcome(int Status, string? Description = null);
 /// <param name="Other">The status for another user (including the admin on the owner's rows).</param>
 public sealed record RouteProbe(string Key, string Target, Access Access, int Owner, int Other, string? Body = null, string? ContentType = null)
 {
-    public const string Webhook = "GET /plugin/{id}/custom/{token}/state";
-
     private const string Json = "application/json";
     private const string LogoutBasic = "no client auth provided";
 
@@ -94,7 +92,7 @@ public sealed record RouteProbe(string Key, string Target, Access Access, int Ow
         new("GET /user/{id}", "/user/{victim}", Access.Admin, 200, 200),
         new("POST /user/{id}", "/user/{victim}", Access.Admin, 200, 200, "{\"name\":\"{victimName}\",\"admin\":false}", Json),
         new("DELETE /user/{id}", "/user/999999", Access.Admin, 404, 404),
-        new(Webhook, "/plugin/{plugin}/custom/{ptoken}/state", Access.Public, 200, 200),
+        new("GET /plugin/{id}/custom/{token}/state", "/plugin/{plugin}/custom/{ptoken}/state", Access.Public, 200, 200),
     ];
 
     public static RouteProbe Get(string key) => All.Single(r => r.Key == key);

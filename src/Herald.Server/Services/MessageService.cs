@@ -26,7 +26,7 @@ public sealed class MessageService
     /// <exception cref="MissingApplicationException">
     /// The application was deleted meanwhile: the message is not stored, and no observer (stream, plugin) sees it.
     /// </exception>
-    public async Task<Message> SendAsync(Application application, string text, string title, int priority, byte[]? extras, CancellationToken cancellationToken)
+    public async Task<Message> SendAsync(Application application, string text, string title, long priority, byte[]? extras, CancellationToken cancellationToken)
     {
         var message = await store.CreateMessageAsync(
             new NewMessage(application.Id, application.UserId, text, title, priority, extras, time.GetLocalNow()),

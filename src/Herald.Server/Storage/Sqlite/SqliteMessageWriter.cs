@@ -61,7 +61,7 @@ internal sealed class SqliteMessageWriter : IDisposable
                 raw.sqlite3_bind_int64(insert, applicationId, message.ApplicationId);
                 raw.sqlite3_bind_text(insert, text, message.Text);
                 raw.sqlite3_bind_text(insert, title, message.Title);
-                raw.sqlite3_bind_int(insert, priority, message.Priority);
+                raw.sqlite3_bind_int64(insert, priority, message.Priority);
                 if (message.Extras is { } bytes)
                 {
                     raw.sqlite3_bind_blob(insert, extras, bytes);

@@ -65,7 +65,10 @@ public sealed class BadInputCorpusTests(CorpusServer fx) : IClassFixture<CorpusS
             if (refused)
             {
                 Assert.True(c.Expect.RefusedWith.Contains(response.StatusCode), $"{c.Name}: a refusal must be {string.Join(" or ", c.Expect.RefusedWith)} ({c.Expect.Why}), got {response}");
-                ApiAssert.Error(response, response.StatusCode);
+                if (!(c.Expect.BareKestrelRefusal && response.StatusCode == 400 && response.Body.Length == 0))
+                {
+                    ApiAssert.Error(response, response.StatusCode);
+                }
             }
             else
             {

@@ -19,6 +19,14 @@ public enum Verdict
 /// <param name="Why">The rule behind the verdict, shown in the failure message.</param>
 public sealed record Expectation(Verdict Verdict, IReadOnlyList<int> RefusedWith, string Why)
 {
+    /// <summary>
+    /// The one refusal not in Gotify's format: Kestrel answers a NUL in the path with a bare 400 while it parses the
+    /// request line, before any of Herald's code runs (a deliberate difference, docs/compatibility.md).
+    /// </summary>
+    public bool BareKestrelRefusal { get; init; }
+
+    public static Expectation RefusedByKestrel(string why) => Refused(why) with { BareKestrelRefusal = true };
+
     public static Expectation Refused(string why, params int[] statuses) => new(Verdict.Refused, statuses.Length == 0 ? [400] : statuses, why);
 
     public static Expectation Accepted(string why) => new(Verdict.Accepted, [], why);

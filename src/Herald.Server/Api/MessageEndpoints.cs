@@ -47,13 +47,24 @@ internal static class MessageEndpoints
             }
         }
 
-        var message = await messages.SendAsync(
-            application,
-            text,
-            string.IsNullOrWhiteSpace(title) ? application.Name : title,
-            priority ?? application.DefaultPriority,
-            extras is { } e && e.EnumerateObject().Any() ? JsonSerializer.SerializeToUtf8Bytes(e) : null,
-            CancellationToken.None);
+        Message message;
+        try
+        {
+            message = await messages.SendAsync(
+                application,
+                text,
+                string.IsNullOrWhiteSpace(title) ? application.Name : title,
+                priority ?? application.DefaultPriority,
+                extras is { } e && e.EnumerateObject().Any() ? JsonSerializer.SerializeToUtf8Bytes(e) : null,
+                CancellationToken.None);
+        }
+        catch (MissingApplicationException)
+        {
+            // The application was deleted after it was looked up: the answer the request gets once the delete is done
+            // (its token no longer authenticates; the appid names no application).
+            throw caller.Application is not null ? ApiException.Unauthorized(Authenticator.Unauthenticated) : ApiException.BadRequest("appid not found");
+        }
+
         await Responses.Json(context, MessageMapper.ToJson(message), HeraldJson.Api.MessageJson);
     }
 

@@ -6,6 +6,12 @@ internal sealed class PluginHostOptions
     /// <summary>Environment variable overriding <see cref="LifecycleTimeout"/>, in seconds (operators with slow plugins; tests).</summary>
     public const string LifecycleTimeoutVariable = "HERALD_PLUGIN_LIFECYCLE_TIMEOUT";
 
+    /// <summary>Environment variable overriding <see cref="ConfigTimeout"/>, in seconds (slow plugins; tests).</summary>
+    public const string ConfigTimeoutVariable = "HERALD_PLUGIN_CONFIG_TIMEOUT";
+
+    /// <summary>Environment variable overriding <see cref="WebhookTimeout"/>, in seconds (slow plugins; tests).</summary>
+    public const string WebhookTimeoutVariable = "HERALD_PLUGIN_WEBHOOK_TIMEOUT";
+
     /// <summary>The plugins folder; empty disables plugins, as in Gotify.</summary>
     public string PluginsDirectory { get; init; } = "data/plugins";
 
@@ -21,7 +27,10 @@ internal sealed class PluginHostOptions
     /// <summary>Default config, validation and display calls.</summary>
     public TimeSpan ConfigTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>One webhook request.</summary>
+    /// <summary>
+    /// One webhook request, from the moment the host has the whole request body (it reads the body before calling the
+    /// plugin, so a client that sends slowly spends its own time, not the plugin's).
+    /// </summary>
     public TimeSpan WebhookTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Delivering one message to a subscriber.</summary>
@@ -33,24 +42,38 @@ internal sealed class PluginHostOptions
     /// <summary>Calls into one plugin (all its users) that may run at once; more wait, up to their timeout.</summary>
     public int ConcurrencyLimit { get; init; } = 64;
 
+    /// <summary>
+    /// Calls into one instance (one user's) that may run at once, within <see cref="ConcurrencyLimit"/>: a quarter of
+    /// it, so one user's webhook traffic leaves the plugin's other users three quarters of its slots (see
+    /// <see cref="Invocation.CallSlots"/>). 16 concurrent calls are far more than one instance needs when its plugin
+    /// answers promptly: a handler that takes 1 ms serves 16,000 requests/s within its share.
+    /// </summary>
+    public int InstanceConcurrencyLimit { get; init; } = 16;
+
     /// <summary>How often the folder is compared with what is loaded; a change is applied once it held still for one interval.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(400);
 
     /// <summary>Whether changes to the folder are applied while running.</summary>
     public bool WatchFolder { get; init; } = true;
 
-    /// <summary>Builds the options for <paramref name="pluginsDirectory"/>, applying <see cref="LifecycleTimeoutVariable"/>.</summary>
+    /// <summary>Builds the options for <paramref name="pluginsDirectory"/>, applying the timeout variables.</summary>
     public static PluginHostOptions For(string pluginsDirectory)
     {
         var parent = Path.GetDirectoryName(Path.GetFullPath(string.IsNullOrEmpty(pluginsDirectory) ? "." : pluginsDirectory.TrimEnd('/', '\\'))) ?? ".";
-        var lifecycle = double.TryParse(Environment.GetEnvironmentVariable(LifecycleTimeoutVariable), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
-            : TimeSpan.FromSeconds(30);
+        var defaults = new PluginHostOptions();
         return new PluginHostOptions
         {
             PluginsDirectory = pluginsDirectory,
             StateDirectory = Path.Combine(parent, "plugin-data"),
-            LifecycleTimeout = lifecycle,
+            LifecycleTimeout = Seconds(LifecycleTimeoutVariable) ?? defaults.LifecycleTimeout,
+            ConfigTimeout = Seconds(ConfigTimeoutVariable) ?? defaults.ConfigTimeout,
+            WebhookTimeout = Seconds(WebhookTimeoutVariable) ?? defaults.WebhookTimeout,
         };
     }
+
+    /// <summary>A positive number of seconds from <paramref name="variable"/>; null when unset or not one.</summary>
+    private static TimeSpan? Seconds(string variable) =>
+        double.TryParse(Environment.GetEnvironmentVariable(variable), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
 }

@@ -27,7 +27,7 @@ internal sealed partial class PluginManager
     /// <summary>
     /// Enables or disables an instance, as Gotify's SetPluginEnabled: 400 when already in that state, 500 with the
     /// plugin's error text when its EnableAsync/DisableAsync throws (state unchanged). A call that times out disables
-    /// the instance, with the reason shown to the user.
+    /// the instance, with the reason shown to the user; one that finds no free slot answers 503 and changes nothing.
     /// </summary>
     public async Task SetEnabledAsync(Instances.PluginInstance instance, bool enable, CancellationToken cancellationToken)
     {
@@ -58,13 +58,13 @@ internal sealed partial class PluginManager
                 }
                 catch (PluginCallException e)
                 {
-                    if (e.Failure != PluginCallFailure.Threw)
+                    if (e.DisablesInstance)
                     {
                         instance.Fault = $"Disabled by Herald because {e.Message}.";
                     }
 
                     await StopRunningAsync(instance, close: false);
-                    throw new ApiException(StatusCodes.Status500InternalServerError, e.Message);
+                    throw ToApiException(e, StatusCodes.Status500InternalServerError);
                 }
 
                 instance.Fault = null;
@@ -81,8 +81,12 @@ internal sealed partial class PluginManager
                 }
                 catch (PluginCallException e)
                 {
-                    // It did not stop in time; it is stopped on the host's side regardless, which is what was asked.
-                    instance.Fault = $"DisableAsync was abandoned because {e.Message}.";
+                    // It did not stop in time, or never got a slot; it is stopped on the host's side regardless, which
+                    // is what was asked. Only the timeout is the plugin's doing and shown as its fault.
+                    if (e.DisablesInstance)
+                    {
+                        instance.Fault = $"DisableAsync was abandoned because {e.Message}.";
+                    }
                 }
 
                 await StopRunningAsync(instance, close: false);
@@ -162,15 +166,27 @@ internal sealed partial class PluginManager
         }
     }
 
-    /// <summary>A timed-out or starved call disables the instance (the abandoned work may still run); a throw only answers.</summary>
-    private async Task<ApiException> FailedCallAsync(Instances.PluginInstance instance, PluginCallException e, int status)
+    /// <summary>
+    /// The one answer to a failed call of an instance, for every route: a timeout disables the instance (the abandoned
+    /// work may still run) and answers 500; no free slot answers 503 and changes nothing; a throw answers
+    /// <paramref name="whenThrew"/> with the plugin's text. See <see cref="PluginCallException.DisablesInstance"/>.
+    /// </summary>
+    public async Task<ApiException> FailedCallAsync(Instances.PluginInstance instance, PluginCallException e, int whenThrew)
     {
-        if (e.Failure != PluginCallFailure.Threw)
+        if (e.DisablesInstance)
         {
             await FaultAsync(instance, e.Message);
-            return new ApiException(StatusCodes.Status500InternalServerError, e.Message);
         }
 
-        return new ApiException(status, e.Message);
+        return ToApiException(e, whenThrew);
     }
+
+    private static ApiException ToApiException(PluginCallException e, int whenThrew) => new(
+        e.Failure switch
+        {
+            PluginCallFailure.Busy => StatusCodes.Status503ServiceUnavailable,
+            PluginCallFailure.TimedOut => StatusCodes.Status500InternalServerError,
+            _ => whenThrew,
+        },
+        e.Message);
 }

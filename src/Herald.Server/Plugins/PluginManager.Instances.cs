@@ -409,9 +409,6 @@ internal sealed partial class PluginManager
         instance.Context.Dispose();
     }
 
-    /// <summary>Disables <paramref name="instance"/> for <paramref name="reason"/> (shown to its user) and persists it.</summary>
-    public Task FaultInstanceAsync(PluginInstance instance, string reason) => FaultAsync(instance, reason);
-
     /// <summary>
     /// Disables a misbehaving instance (background work failed, a call timed out) and persists it, with the reason
     /// shown to its user. Runs on its own: it may be triggered from inside a call the manager is waiting on.

@@ -23,6 +23,9 @@ public sealed class MessageService
     }
 
     /// <summary>Stores a message of <paramref name="application"/> and notifies observers; returns it with its id.</summary>
+    /// <exception cref="MissingApplicationException">
+    /// The application was deleted meanwhile: the message is not stored, and no observer (stream, plugin) sees it.
+    /// </exception>
     public async Task<Message> SendAsync(Application application, string text, string title, long priority, byte[]? extras, CancellationToken cancellationToken)
     {
         var message = await store.CreateMessageAsync(

@@ -9,6 +9,10 @@ public interface IMessageStore
     /// Stores a message and returns it with its id once the transaction holding it is durably committed.
     /// Ids are strictly increasing.
     /// </summary>
+    /// <exception cref="MissingApplicationException">
+    /// The application or its user was deleted before the message was written; nothing is stored. The check is part of
+    /// the write, so a message is never stored for an application whose delete has committed.
+    /// </exception>
     Task<Message> CreateMessageAsync(NewMessage message, CancellationToken cancellationToken);
 
     /// <summary>Up to <paramref name="limit"/> messages of the user's applications with an id below <paramref name="since"/> (0 = no bound), newest first.</summary>

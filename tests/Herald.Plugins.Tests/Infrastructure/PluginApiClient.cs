@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 
 namespace Herald.Plugins.Tests.Infrastructure;
@@ -52,6 +54,19 @@ internal static class PluginApiClient
 
         using var response = await client.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Creates a non-admin user through <paramref name="admin"/>; returns a client logged in as that user (basic auth).</summary>
+    public static async Task<HttpClient> CreateUserAsync(HttpClient admin, string name, string pass)
+    {
+        using (var created = await admin.PostAsJsonAsync("user", new { name, pass, admin = false }))
+        {
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        }
+
+        var client = new HttpClient { BaseAddress = admin.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes($"{name}:{pass}")));
+        return client;
     }
 
     /// <summary>The errorDescription of a Gotify error body.</summary>

@@ -1,5 +1,7 @@
 using Herald.Server.Api;
 using Herald.Server.Plugins.Invocation;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Herald.Server.Plugins.Http;
 
@@ -28,6 +30,7 @@ internal static class WebhookEndpoint
         var rest = context.Request.RouteValues["rest"] as string ?? string.Empty;
         var match = instance.Routes?.Match(context.Request.Method, rest, context.Request.RouteValues, out _)
             ?? throw ApiException.NotFound("page not found");
+        await ReadWholeBodyAsync(context.Request, context.RequestAborted);
         try
         {
             await invoker.InvokeAsync(
@@ -35,13 +38,8 @@ internal static class WebhookEndpoint
                 ct => match.Handler(context, ct),
                 context.RequestAborted);
         }
-        catch (PluginCallException e)
+        catch (PluginCallException e) when (e.Failure == PluginCallFailure.Threw)
         {
-            if (e.Failure == PluginCallFailure.TimedOut)
-            {
-                await plugins.FaultInstanceAsync(instance, e.Message);
-            }
-
             // No details: the plugin's exception text may carry secrets; it is in the log, attributed.
             if (context.Response.HasStarted)
             {
@@ -50,7 +48,39 @@ internal static class WebhookEndpoint
             }
 
             context.Response.Clear();
-            context.Response.StatusCode = e.Failure == PluginCallFailure.Busy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
         }
+        catch (PluginCallException e)
+        {
+            // The host's own sentence, in Gotify's format: 503 when no slot came free (nothing held against the plugin),
+            // 500 and the instance disabled when the plugin did not finish.
+            throw await plugins.FailedCallAsync(instance, e, StatusCodes.Status500InternalServerError);
+        }
+    }
+
+    /// <summary>
+    /// Reads the whole request body before the plugin is called, so that the webhook's call slot and timeout measure
+    /// the plugin, not the client: a client that sends its body slowly would otherwise hold a slot and run the plugin
+    /// out of its timeout, and anyone holding a webhook URL could disable the instance that way. The plugin then reads
+    /// the body from the buffer (<see cref="HttpRequest.Body"/> and <see cref="HttpRequest.BodyReader"/> both work).
+    /// </summary>
+    /// <remarks>
+    /// The buffer is ASP.NET's own (the one MVC uses for <c>[FromBody]</c>): up to 30 KB in memory, beyond that in a
+    /// temporary file (<c>ASPNETCORE_TEMP</c> or the system's temp folder) deleted with the request, so large bodies
+    /// do not stay in the server's memory. Client slowness stays the client's problem under Kestrel's limits, through
+    /// the error middleware in Gotify's format: a body over <c>maxbodybytes</c> is 413, one arriving slower than
+    /// 240 bytes/s after a 5 s grace (Kestrel's MinRequestBodyDataRate) is cut with 408, a truncated one is 400. A
+    /// client that sends slowly but steadily takes as long as it needs, holding a connection but no call slot.
+    /// </remarks>
+    private static async Task ReadWholeBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true)
+        {
+            return;
+        }
+
+        request.EnableBuffering();
+        await request.Body.DrainAsync(cancellationToken);
+        request.Body.Position = 0;
     }
 }

@@ -14,6 +14,8 @@ namespace Herald.Server.Plugins.Instances;
 /// </summary>
 internal abstract class ConfigAdapter
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>The plugin's config type.</summary>
     public abstract Type ConfigType { get; }
 
@@ -38,10 +40,10 @@ internal abstract class ConfigAdapter
         new SerializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build().Serialize(config, ConfigType);
 
     /// <summary>Parses <paramref name="yaml"/> onto <paramref name="target"/> (normally a fresh default).</summary>
-    /// <exception cref="YamlException">Malformed YAML or a value of the wrong type; the message is shown to the user.</exception>
+    /// <exception cref="YamlException">Malformed YAML, bytes that are not UTF-8, or a value of the wrong type; the message is shown to the user.</exception>
     public object Deserialize(byte[]? yaml, object target)
     {
-        var text = yaml is null ? string.Empty : Encoding.UTF8.GetString(yaml);
+        var text = yaml is null ? string.Empty : DecodeUtf8(yaml);
         if (string.IsNullOrWhiteSpace(text))
         {
             return target;
@@ -55,6 +57,22 @@ internal abstract class ConfigAdapter
             .WithObjectFactory(new RootObjectFactory(target))
             .Build();
         return deserializer.Deserialize(text, ConfigType) ?? target;
+    }
+
+    /// <summary>
+    /// YAML is Unicode text: bytes that are not UTF-8 are refused, as Gotify's decoder refuses them ("invalid leading
+    /// UTF-8 octet"), instead of becoming U+FFFD in the plugin's configuration while the stored bytes stay broken.
+    /// </summary>
+    private static string DecodeUtf8(byte[] yaml)
+    {
+        try
+        {
+            return StrictUtf8.GetString(yaml);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new YamlException($"yaml: the configuration is not UTF-8 text (invalid byte at offset {e.Index})");
+        }
     }
 
     /// <summary>Returns the given root object the first time its type is asked for, new objects otherwise.</summary>

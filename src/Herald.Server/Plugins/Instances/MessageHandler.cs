@@ -26,14 +26,25 @@ internal sealed class MessageHandler(PluginInstance instance, IApplicationStore 
         }
 
         var application = await applications.GetApplicationByIdAsync(instance.ApplicationId, cancellationToken)
-            ?? throw new InvalidOperationException($"The internal application {instance.ApplicationId} of the plugin no longer exists.");
+            ?? throw ApplicationGone();
         var extras = message.Extras is null ? null : JsonSerializer.SerializeToUtf8Bytes(message.Extras, instance.Plugin.Json);
-        await messages.SendAsync(
-            application,
-            message.Message ?? string.Empty,
-            string.IsNullOrWhiteSpace(message.Title) ? application.Name : message.Title,
-            message.Priority ?? application.DefaultPriority,
-            extras,
-            cancellationToken);
+        try
+        {
+            await messages.SendAsync(
+                application,
+                message.Message ?? string.Empty,
+                string.IsNullOrWhiteSpace(message.Title) ? application.Name : message.Title,
+                message.Priority ?? application.DefaultPriority,
+                extras,
+                cancellationToken);
+        }
+        catch (MissingApplicationException e)
+        {
+            // Deleted (with its user) after the lookup above: the same contract as when the lookup finds nothing.
+            throw ApplicationGone(e);
+        }
     }
+
+    private InvalidOperationException ApplicationGone(Exception? inner = null) =>
+        new($"The internal application {instance.ApplicationId} of the plugin no longer exists.", inner);
 }

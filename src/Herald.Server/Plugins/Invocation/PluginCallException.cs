@@ -9,7 +9,10 @@ internal enum PluginCallFailure
     /// <summary>The plugin did not finish within the call's timeout; its work was abandoned.</summary>
     TimedOut,
 
-    /// <summary>The plugin already runs as many calls as it may; this one waited its whole timeout for a slot.</summary>
+    /// <summary>
+    /// The plugin (or this user's instance) already ran as many calls as it may; this one waited its whole timeout for
+    /// a slot and never ran.
+    /// </summary>
     Busy,
 }
 
@@ -27,6 +30,14 @@ internal sealed class PluginCallException(PluginCallFailure failure, string modu
     public string ModulePath { get; } = modulePath;
 
     public string Operation { get; } = operation;
+
+    /// <summary>
+    /// Whether this failure is the plugin's own doing and disables its instance: only a timeout is (the plugin had its
+    /// slot and, for a webhook, the whole request body, and did not finish). A throw is answered with the plugin's
+    /// error, as in Gotify. Busy never disables: the call never ran, and the slots were taken by other callers; anyone
+    /// holding a webhook URL can fill them, so counting that against the plugin would let strangers disable it.
+    /// </summary>
+    public bool DisablesInstance => Failure == PluginCallFailure.TimedOut;
 
     /// <summary>The type name of what the plugin threw, for messages ("InvalidOperationException").</summary>
     public string? ExceptionType { get; init; }

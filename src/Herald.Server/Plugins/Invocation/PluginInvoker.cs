@@ -3,21 +3,22 @@ using Herald.Server.Plugins.Loading;
 namespace Herald.Server.Plugins.Invocation;
 
 /// <summary>What is being called, for attribution and limits.</summary>
-/// <param name="Plugin">The plugin whose code runs; its concurrency gate is used.</param>
-/// <param name="UserId">The instance's user, or null for plugin-wide calls (the factory's constructor).</param>
+/// <param name="Plugin">The plugin whose code runs; its call slots are used.</param>
+/// <param name="UserId">The instance's user, whose share of the slots the call takes; null for plugin-wide calls (the factory's constructor).</param>
 /// <param name="Operation">Names the call in logs and messages: "EnableAsync", "webhook GET /echo".</param>
 /// <param name="Timeout">How long the host waits before abandoning the call.</param>
 /// <param name="Offload">
 /// Run the call on the thread pool, so that a plugin blocking synchronously before its first await can still be
 /// abandoned. Lifecycle and configuration calls offload; webhooks do not (they are awaited directly for throughput,
-/// and the concurrency limit bounds what a blocking handler can hold).
+/// and the call slots bound what a blocking handler can hold).
 /// </param>
 internal readonly record struct PluginCall(LoadedPlugin Plugin, long? UserId, string Operation, TimeSpan Timeout, bool Offload);
 
 /// <summary>
 /// The one place every call into plugin code goes through: it catches and attributes exceptions, applies the timeout
-/// and the per-plugin concurrency limit, and logs with the plugin's module path, the user and the operation. Callers
-/// decide what a failure means (disable the instance, answer 500, reject a config).
+/// and the call slots (per plugin and per user, <see cref="CallSlots"/>), and logs with the plugin's module path, the
+/// user and the operation. The timeout starts once the call has its slot: waiting for one is other callers' load, not
+/// the plugin's time. What a failure means for the instance is <see cref="PluginCallException.DisablesInstance"/>.
 /// </summary>
 internal sealed class PluginInvoker(ILogger<PluginInvoker> logger)
 {
@@ -38,13 +39,11 @@ internal sealed class PluginInvoker(ILogger<PluginInvoker> logger)
     private async Task RunAsync(PluginCall call, Func<CancellationToken, Task> start, CancellationToken cancellationToken)
     {
         var plugin = call.Plugin;
-        if (!plugin.Gate.Wait(0, CancellationToken.None))
+        var slots = plugin.Slots;
+        if (!await slots.EnterAsync(call.UserId, call.Timeout, cancellationToken))
         {
-            if (!await plugin.Gate.WaitAsync(call.Timeout, cancellationToken))
-            {
-                logger.LogWarning("Plugin {ModulePath} is busy: {Operation} for user {UserId} found all {Limit} call slots taken for {Timeout}", plugin.ModulePath, call.Operation, call.UserId, plugin.ConcurrencyLimit, call.Timeout);
-                throw new PluginCallException(PluginCallFailure.Busy, plugin.ModulePath, call.Operation, $"the plugin is busy: {call.Operation} waited {Seconds(call.Timeout)} for one of its {plugin.ConcurrencyLimit} call slots");
-            }
+            logger.LogWarning("Plugin {ModulePath} is busy: {Operation} for user {UserId} found no free call slot for {Timeout} ({InstanceLimit} per user, {PluginLimit} for the plugin)", plugin.ModulePath, call.Operation, call.UserId, call.Timeout, slots.InstanceLimit, slots.PluginLimit);
+            throw new PluginCallException(PluginCallFailure.Busy, plugin.ModulePath, call.Operation, $"the plugin is busy: {call.Operation} waited {Seconds(call.Timeout)} for a call slot (at most {slots.InstanceLimit} calls per user and {slots.PluginLimit} for the whole plugin run at once)");
         }
 
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -83,7 +82,7 @@ internal sealed class PluginInvoker(ILogger<PluginInvoker> logger)
         {
             if (task is null || task.IsCompleted)
             {
-                plugin.Gate.Release();
+                slots.Exit(call.UserId);
                 timeout.Dispose();
             }
             else
@@ -94,11 +93,11 @@ internal sealed class PluginInvoker(ILogger<PluginInvoker> logger)
                     static (t, state) =>
                     {
                         _ = t.Exception;
-                        var (gate, cts) = ((SemaphoreSlim, CancellationTokenSource))state!;
-                        gate.Release();
+                        var (abandoned, userId, cts) = ((CallSlots, long?, CancellationTokenSource))state!;
+                        abandoned.Exit(userId);
                         cts.Dispose();
                     },
-                    (plugin.Gate, timeout),
+                    (slots, call.UserId, timeout),
                     CancellationToken.None,
                     TaskContinuationOptions.ExecuteSynchronously,
                     TaskScheduler.Default);

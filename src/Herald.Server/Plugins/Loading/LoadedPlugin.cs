@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Herald.PluginApi;
 using Herald.Server.Plugins.Compatibility;
+using Herald.Server.Plugins.Invocation;
 
 namespace Herald.Server.Plugins.Loading;
 
@@ -10,13 +11,12 @@ namespace Herald.Server.Plugins.Loading;
 /// </summary>
 internal sealed class LoadedPlugin
 {
-    public LoadedPlugin(PluginDescriptor descriptor, PluginLoadContext context, string dataDirectory, int concurrencyLimit)
+    public LoadedPlugin(PluginDescriptor descriptor, PluginLoadContext context, string dataDirectory, CallSlots slots)
     {
         Descriptor = descriptor;
         Context = context;
         DataDirectory = dataDirectory;
-        ConcurrencyLimit = concurrencyLimit;
-        Gate = new SemaphoreSlim(concurrencyLimit, concurrencyLimit);
+        Slots = slots;
     }
 
     public PluginDescriptor Descriptor { get; }
@@ -35,10 +35,8 @@ internal sealed class LoadedPlugin
     /// <summary>The plugin's data folder (see <see cref="IPluginContext.DataDirectory"/>).</summary>
     public string DataDirectory { get; }
 
-    /// <summary>Bounds the calls into this plugin that run at once, over all its users.</summary>
-    public SemaphoreSlim Gate { get; }
-
-    public int ConcurrencyLimit { get; }
+    /// <summary>Bounds the calls into this plugin that run at once, over all its users and per user.</summary>
+    public CallSlots Slots { get; }
 
     /// <summary>Serializes message extras; its metadata cache holds plugin types, so it lives and dies with the plugin.</summary>
     public JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);

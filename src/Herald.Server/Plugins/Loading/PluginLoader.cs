@@ -20,7 +20,7 @@ internal sealed class PluginLoader(PluginInvoker invoker, ServerEnvironment envi
     public async Task<PluginLoadResult> LoadAsync(PluginDescriptor descriptor, CancellationToken cancellationToken)
     {
         var context = new PluginLoadContext(descriptor.ModulePath, descriptor.EntryAssemblyPath, shared, environment.RuntimeIdentifiers);
-        var plugin = new LoadedPlugin(descriptor, context, DataDirectoryOf(descriptor.ModulePath), options.ConcurrencyLimit);
+        var plugin = new LoadedPlugin(descriptor, context, DataDirectoryOf(descriptor.ModulePath), new CallSlots(options.ConcurrencyLimit, options.InstanceConcurrencyLimit));
         try
         {
             var type = ResolvePluginType(descriptor, context, out var error);

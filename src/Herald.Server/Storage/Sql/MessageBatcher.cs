@@ -21,7 +21,10 @@ internal sealed class MessageBatcher : IAsyncDisposable
     private readonly BlockingBatchQueue<Pending> incoming = new();
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <param name="commit">Writes and durably commits a batch, returning the ids in the batch's order.</param>
+    /// <param name="commit">
+    /// Writes and durably commits a batch, returning the ids in the batch's order, 0 for a message refused because its
+    /// application no longer exists (that caller gets <see cref="MissingApplicationException"/>).
+    /// </param>
     public MessageBatcher(Func<IReadOnlyList<NewMessage>, long[]> commit)
     {
         this.commit = commit;
@@ -60,6 +63,13 @@ internal sealed class MessageBatcher : IAsyncDisposable
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var m = batch[i].Message;
+                    if (ids[i] == 0)
+                    {
+                        // Its application was deleted after the request was authenticated: refused, not stored.
+                        batch[i].Completion.TrySetException(new MissingApplicationException(m.ApplicationId));
+                        continue;
+                    }
+
                     batch[i].Completion.TrySetResult(new Message(ids[i], m.ApplicationId, m.Text, m.Title, m.Priority, m.Extras, m.Date));
                 }
             }

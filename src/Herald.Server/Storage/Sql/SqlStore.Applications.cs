@@ -48,8 +48,11 @@ internal abstract partial class SqlStore
         WriteAndClearAsync(
             async (connection, transaction) =>
             {
+                // The application row goes first: on an engine with row locks that waits for, or blocks, every insert
+                // guarded by it (InsertMessageSql), so the messages delete after it sees each message committed before.
+                var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM applications WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition("DELETE FROM messages WHERE application_id = @id", new { id }, transaction, cancellationToken: cancellationToken));
-                return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM applications WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken));
+                return deleted;
             },
             cancellationToken);
 

@@ -41,11 +41,16 @@ internal abstract partial class SqlStore
             async (connection, transaction) =>
             {
                 var p = new { id };
+
+                // The user row goes first, as the application row in DeleteApplicationAsync: on an engine with row locks,
+                // an insert guarded by it (InsertMessageSql) then either committed before, and its message is deleted
+                // below, or waits and finds the user gone.
+                var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM users WHERE id = @id", p, transaction, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition("DELETE FROM messages WHERE application_id IN (SELECT id FROM applications WHERE user_id = @id)", p, transaction, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition("DELETE FROM applications WHERE user_id = @id", p, transaction, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition("DELETE FROM clients WHERE user_id = @id", p, transaction, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition("DELETE FROM plugin_confs WHERE user_id = @id", p, transaction, cancellationToken: cancellationToken));
-                return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM users WHERE id = @id", p, transaction, cancellationToken: cancellationToken));
+                return deleted;
             },
             cancellationToken);
 }

@@ -21,6 +21,14 @@ internal abstract partial class SqlStore : IHeraldStore
     /// <summary>Appended to an INSERT so that executing it as a scalar yields the new row's id.</summary>
     protected abstract string ReturningId { get; }
 
+    /// <summary>
+    /// Appended to the SELECT that guards a message insert (<see cref="InsertMessageSql"/>) so that the insert and the
+    /// delete of its application are ordered: an engine with row locks and read-committed snapshots (PostgreSQL,
+    /// MySQL) returns <c>" FOR SHARE"</c>, otherwise an insert can read the application while a delete of it is under
+    /// way and commit a message the delete never saw. An engine that serializes whole write transactions returns "".
+    /// </summary>
+    protected abstract string ShareLock { get; }
+
     /// <summary>Opens a connection for reads; disposing it returns it to the pool.</summary>
     protected abstract Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken);
 
@@ -121,7 +129,8 @@ internal abstract partial class SqlStore : IHeraldStore
         batcher.EnqueueAsync(message, cancellationToken);
 
     /// <summary>
-    /// Inserts a batch of messages in one durably committed transaction and returns their ids in the batch's order.
+    /// Inserts a batch of messages in one durably committed transaction and returns their ids in the batch's order,
+    /// 0 for a message whose application or user no longer exists (<see cref="InsertMessageSql"/> stored nothing).
     /// The ingest hot path, so each engine writes it with its fastest means; it runs on the message writer thread only.
     /// </summary>
     protected abstract long[] CommitMessages(IReadOnlyList<NewMessage> messages);

@@ -19,16 +19,35 @@ internal sealed class SqliteMessageWriter : IDisposable
     private readonly sqlite3_stmt commit;
     private readonly sqlite3_stmt rollback;
 
-    public SqliteMessageWriter(SqliteConnection writer)
+    // Positions of the named parameters of the shared insert, looked up once.
+    private readonly int applicationId;
+    private readonly int text;
+    private readonly int title;
+    private readonly int priority;
+    private readonly int extras;
+    private readonly int date;
+
+    /// <param name="writer">The store's writer connection.</param>
+    /// <param name="insertSql">The engine-neutral guarded insert (<see cref="Sql.SqlStore"/>'s <c>InsertMessageSql</c>).</param>
+    public SqliteMessageWriter(SqliteConnection writer, string insertSql)
     {
         db = writer.Handle ?? throw new InvalidOperationException("the writer connection is not open");
         begin = Prepare("BEGIN IMMEDIATE");
-        insert = Prepare("INSERT INTO messages (application_id, message, title, priority, extras, date) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        insert = Prepare(insertSql);
         commit = Prepare("COMMIT");
         rollback = Prepare("ROLLBACK");
+        applicationId = Parameter("@ApplicationId");
+        text = Parameter("@Text");
+        title = Parameter("@Title");
+        priority = Parameter("@Priority");
+        extras = Parameter("@Extras");
+        date = Parameter("@Date");
     }
 
-    /// <summary>Inserts <paramref name="messages"/> in one committed (synced) transaction and returns their ids in order.</summary>
+    /// <summary>
+    /// Inserts <paramref name="messages"/> in one committed (synced) transaction and returns their ids in order, 0 for a
+    /// message the guarded insert refused because its application or user no longer exists.
+    /// </summary>
     /// <exception cref="SqliteException">The database refused the batch; nothing of it is stored.</exception>
     public long[] Insert(IReadOnlyList<NewMessage> messages)
     {
@@ -39,22 +58,22 @@ internal sealed class SqliteMessageWriter : IDisposable
             for (var i = 0; i < messages.Count; i++)
             {
                 var message = messages[i];
-                raw.sqlite3_bind_int64(insert, 1, message.ApplicationId);
-                raw.sqlite3_bind_text(insert, 2, message.Text);
-                raw.sqlite3_bind_text(insert, 3, message.Title);
-                raw.sqlite3_bind_int64(insert, 4, message.Priority);
-                if (message.Extras is { } extras)
+                raw.sqlite3_bind_int64(insert, applicationId, message.ApplicationId);
+                raw.sqlite3_bind_text(insert, text, message.Text);
+                raw.sqlite3_bind_text(insert, title, message.Title);
+                raw.sqlite3_bind_int64(insert, priority, message.Priority);
+                if (message.Extras is { } bytes)
                 {
-                    raw.sqlite3_bind_blob(insert, 5, extras);
+                    raw.sqlite3_bind_blob(insert, extras, bytes);
                 }
                 else
                 {
-                    raw.sqlite3_bind_null(insert, 5);
+                    raw.sqlite3_bind_null(insert, extras);
                 }
 
-                raw.sqlite3_bind_text(insert, 6, SqlTime.Format(message.Date));
+                raw.sqlite3_bind_text(insert, date, SqlTime.Format(message.Date));
                 Run(insert);
-                ids[i] = raw.sqlite3_last_insert_rowid(db);
+                ids[i] = raw.sqlite3_changes(db) == 1 ? raw.sqlite3_last_insert_rowid(db) : 0;
             }
 
             Run(commit);
@@ -78,6 +97,12 @@ internal sealed class SqliteMessageWriter : IDisposable
         var rc = raw.sqlite3_prepare_v2(db, sql, out var statement);
         Check(rc);
         return statement;
+    }
+
+    private int Parameter(string name)
+    {
+        var index = raw.sqlite3_bind_parameter_index(insert, name);
+        return index > 0 ? index : throw new InvalidOperationException($"the message insert has no parameter {name}");
     }
 
     private void Run(sqlite3_stmt statement)

@@ -27,6 +27,9 @@ internal sealed class SqliteStore : SqlStore
 
     protected override string ReturningId => " RETURNING id";
 
+    /// <summary>None: SQLite has no row locks, and every write transaction holds the one writer (BEGIN IMMEDIATE).</summary>
+    protected override string ShareLock => string.Empty;
+
     /// <summary>Opens (creating if needed) the database named by a Gotify <c>sqlite3</c> connection string.</summary>
     public static async Task<SqliteStore> OpenAsync(string gotifyConnection, CancellationToken cancellationToken)
     {
@@ -111,7 +114,7 @@ internal sealed class SqliteStore : SqlStore
         try
         {
             // Prepared on first use: the messages table exists only once the migration ran.
-            messageWriter ??= new SqliteMessageWriter(writer);
+            messageWriter ??= new SqliteMessageWriter(writer, InsertMessageSql);
             return messageWriter.Insert(messages);
         }
         finally

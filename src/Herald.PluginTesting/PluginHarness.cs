@@ -1,6 +1,6 @@
 using System.Text;
 using Herald.PluginApi;
-using Herald.Server.Plugins.Instances;
+using Herald.PluginHosting.Instances;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using YamlDotNet.Core;

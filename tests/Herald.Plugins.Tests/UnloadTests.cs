@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using Herald.PluginApi;
+using Herald.PluginHosting.Compatibility;
+using Herald.PluginHosting.Instances;
 using Herald.Plugins.Tests.Infrastructure;
 using Herald.Server.Plugins;
-using Herald.Server.Plugins.Compatibility;
 using Herald.Server.Plugins.Instances;
 using Herald.Server.Plugins.Invocation;
 using Herald.Server.Plugins.Loading;

@@ -1,5 +1,5 @@
+using Herald.PluginHosting.Compatibility;
 using Herald.PluginTool.Servers;
-using Herald.Server.Plugins.Compatibility;
 
 namespace Herald.PluginTool.Checking;
 

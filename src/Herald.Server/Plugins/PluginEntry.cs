@@ -1,4 +1,4 @@
-using Herald.Server.Plugins.Compatibility;
+using Herald.PluginHosting.Compatibility;
 using Herald.Server.Plugins.Loading;
 
 namespace Herald.Server.Plugins;

@@ -1,4 +1,5 @@
-using Herald.Server.Plugins.Compatibility;
+using Herald.PluginHosting.Compatibility;
+using Herald.PluginHosting.Staging;
 using Herald.Server.Plugins.Instances;
 
 namespace Herald.Server.Plugins;
@@ -70,7 +71,7 @@ internal sealed partial class PluginManager
         }
     }
 
-    private static string PluginStagerFingerprint(string path) => Loading.PluginStager.Fingerprint(path);
+    private static string PluginStagerFingerprint(string path) => PluginStager.Fingerprint(path);
 
     /// <summary>Disables (without persisting) and drops every instance of the entry's plugin, then unloads it.</summary>
     private async Task UnloadEntryAsync(PluginEntry entry, CancellationToken cancellationToken)

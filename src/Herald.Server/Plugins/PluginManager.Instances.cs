@@ -1,5 +1,6 @@
 using System.Text;
 using Herald.PluginApi;
+using Herald.PluginHosting.Instances;
 using Herald.Server.Auth;
 using Herald.Server.Model;
 using Herald.Server.Plugins.Instances;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Herald.PluginHosting.Compatibility;
+using Herald.PluginHosting.Staging;
 using Herald.Server.Model;
-using Herald.Server.Plugins.Compatibility;
 using Herald.Server.Plugins.Instances;
 using Herald.Server.Plugins.Invocation;
 using Herald.Server.Plugins.Loading;

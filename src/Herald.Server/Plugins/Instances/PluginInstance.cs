@@ -1,4 +1,5 @@
 using Herald.PluginApi;
+using Herald.PluginHosting.Instances;
 using Herald.Server.Plugins.Loading;
 
 namespace Herald.Server.Plugins.Instances;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Herald.PluginApi;
-using Herald.Server.Plugins.Compatibility;
+using Herald.PluginHosting.Compatibility;
 using Herald.Server.Plugins.Invocation;
 
 namespace Herald.Server.Plugins.Loading;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using Herald.Server.Plugins.Compatibility;
+using Herald.PluginHosting.Compatibility;
 
-namespace Herald.Server.Plugins.Loading;
+namespace Herald.PluginHosting.Staging;
 
 /// <summary>
 /// Copies (or extracts) each plugin out of the plugins folder into a private staging folder named after its content

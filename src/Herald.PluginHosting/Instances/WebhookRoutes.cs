@@ -1,7 +1,7 @@
 using Herald.PluginApi;
 using Microsoft.AspNetCore.Routing;
 
-namespace Herald.Server.Plugins.Instances;
+namespace Herald.PluginHosting.Instances;
 
 /// <summary>
 /// One instance's webhook routes, filled through <see cref="IWebhookRouter"/> during <c>RegisterWebhook</c> and read-only

@@ -1,4 +1,4 @@
-namespace Herald.Server.Plugins.Compatibility;
+namespace Herald.PluginHosting.Compatibility;
 
 /// <summary>
 /// Every sentence the compatibility check produces, in one place so that wording stays consistent and tests can pin it.

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Herald.PluginHosting.Compatibility;
 using Herald.PluginHosting.Staging;
 using Herald.Server.Model;
+using Herald.Server.Plugins.Catalog;
 using Herald.Server.Plugins.Instances;
 using Herald.Server.Plugins.Invocation;
 using Herald.Server.Plugins.Loading;

@@ -1,5 +1,6 @@
 using Herald.PluginHosting.Compatibility;
 using Herald.PluginHosting.Staging;
+using Herald.Server.Plugins.Catalog;
 using Herald.Server.Plugins.Instances;
 
 namespace Herald.Server.Plugins;

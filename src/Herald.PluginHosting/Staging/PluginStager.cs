@@ -82,6 +82,30 @@ internal sealed class PluginStager(string stagingRoot)
         return target;
     }
 
+    /// <summary>
+    /// Stages <paramref name="sourcePath"/> as <see cref="Stage"/> does; a package that cannot be staged becomes the
+    /// sentence the server logs for it (and <c>herald-plugin check</c> prints).
+    /// </summary>
+    /// <returns>The package folder to check and load; null when <paramref name="error"/> says why there is none.</returns>
+    public string? TryStage(string sourceName, string sourcePath, PluginSourceKind kind, out string? error)
+    {
+        error = null;
+        try
+        {
+            return Stage(sourcePath, kind);
+        }
+        catch (PackageException e)
+        {
+            error = CompatibilityMessages.Package(sourceName, e.Problem, e.Remedy);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = CompatibilityMessages.Package(sourceName, $"cannot be read ({e.Message.TrimEnd('.')})", "check its permissions and copy it again");
+        }
+
+        return null;
+    }
+
     /// <summary>Removes staged copies not in <paramref name="keep"/>; copies still mapped by a live load context may survive until restart.</summary>
     public void Clean(IReadOnlySet<string> keep)
     {

@@ -1,147 +1,61 @@
 using Herald.PluginApi;
-using Herald.Server.Api;
 using Herald.Server.Plugins.Invocation;
 
-namespace Herald.Server.Plugins;
+namespace Herald.Server.Plugins.Instances;
 
-internal sealed partial class PluginManager
+/// <summary>
+/// Calls into a live instance on its user's behalf outside its lifecycle: reading and changing the configuration,
+/// the display, and what a failed call means for the instance. Each call refuses with a
+/// <see cref="PluginRequestException"/>; none takes the manager's lock.
+/// </summary>
+/// <param name="confs">The instance rows.</param>
+/// <param name="invoker">The door into plugin code.</param>
+/// <param name="timeout">How long default config, validation and display calls may take.</param>
+/// <param name="requestFault">Disables an instance whose call timed out (the manager, under its lock).</param>
+internal sealed class InstanceCalls(PluginConfWriter confs, PluginInvoker invoker, TimeSpan timeout, Func<PluginInstance, string, Task> requestFault)
 {
-    /// <summary>Gotify's text for enabling an enabled (or disabling a disabled) instance.</summary>
-    internal const string AlreadyEnabledOrDisabled = "config is already enabled/disabled";
-
-    /// <summary>
-    /// The /plugin/{id} lookup with Gotify's errors: 404 <c>unknown plugin</c> for a missing conf or one of another user,
-    /// 404 <c>plugin instance not found</c> for a conf whose plugin is not loaded.
-    /// </summary>
-    public async Task<Instances.PluginInstance> RequireInstanceAsync(long userId, long confId, CancellationToken cancellationToken)
-    {
-        var conf = await store.GetPluginConfByIdAsync(confId, cancellationToken);
-        if (conf is null || conf.UserId != userId)
-        {
-            throw ApiException.NotFound("unknown plugin");
-        }
-
-        return FindInstance(confId) ?? throw ApiException.NotFound("plugin instance not found");
-    }
-
-    /// <summary>
-    /// Enables or disables an instance, as Gotify's SetPluginEnabled: 400 when already in that state, 500 with the
-    /// plugin's error text when its EnableAsync/DisableAsync throws (state unchanged). A call that times out disables
-    /// the instance, with the reason shown to the user; one that finds no free slot answers 503 and changes nothing.
-    /// </summary>
-    public async Task SetEnabledAsync(Instances.PluginInstance instance, bool enable, CancellationToken cancellationToken)
-    {
-        await mutex.WaitAsync(cancellationToken);
-        try
-        {
-            var conf = await confs.ReadAsync(instance.ConfId, cancellationToken) ?? throw ApiException.NotFound("unknown plugin");
-            if (!instances.ContainsKey(instance.ConfId))
-            {
-                throw ApiException.NotFound("plugin instance not found");
-            }
-
-            if (conf.Enabled == enable)
-            {
-                throw ApiException.BadRequest(AlreadyEnabledOrDisabled);
-            }
-
-            if (instance.Object is not { } plugin)
-            {
-                throw new ApiException(StatusCodes.Status500InternalServerError, instance.Fault ?? "the plugin instance could not be created");
-            }
-
-            if (enable)
-            {
-                try
-                {
-                    await EnableInstanceAsync(instance, cancellationToken);
-                }
-                catch (PluginCallException e)
-                {
-                    if (e.DisablesInstance)
-                    {
-                        instance.Fault = $"Disabled by Herald because {e.Message}.";
-                    }
-
-                    await StopRunningAsync(instance, close: false);
-                    throw ToApiException(e, StatusCodes.Status500InternalServerError);
-                }
-
-                instance.Fault = null;
-            }
-            else
-            {
-                try
-                {
-                    await invoker.InvokeAsync(Call(instance, "DisableAsync", options.LifecycleTimeout), plugin.DisableAsync, cancellationToken);
-                }
-                catch (PluginCallException e) when (e.Failure == PluginCallFailure.Threw)
-                {
-                    throw new ApiException(StatusCodes.Status500InternalServerError, e.Message);
-                }
-                catch (PluginCallException e)
-                {
-                    // It did not stop in time, or never got a slot; it is stopped on the host's side regardless, which
-                    // is what was asked. Only the timeout is the plugin's doing and shown as its fault.
-                    if (e.DisablesInstance)
-                    {
-                        instance.Fault = $"DisableAsync was abandoned because {e.Message}.";
-                    }
-                }
-
-                await StopRunningAsync(instance, close: false);
-            }
-
-            // Re-read before writing: the plugin may have saved storage while enabling (Gotify's #188).
-            await confs.UpdateAsync(instance.ConfId, c => c with { Enabled = enable }, cancellationToken);
-        }
-        finally
-        {
-            mutex.Release();
-        }
-    }
-
-    /// <summary>The stored YAML, exactly as last saved; 400 when the plugin is not a configurer.</summary>
-    public async Task<byte[]> GetConfigAsync(Instances.PluginInstance instance, CancellationToken cancellationToken)
+    /// <summary>The stored YAML, exactly as last saved.</summary>
+    public async Task<byte[]> GetConfigAsync(PluginInstance instance, CancellationToken cancellationToken)
     {
         if (instance.Config is null)
         {
-            throw ApiException.BadRequest("plugin does not support configurer");
+            throw PluginRequestException.NotAConfigurer();
         }
 
-        var conf = await confs.ReadAsync(instance.ConfId, cancellationToken) ?? throw ApiException.NotFound("unknown plugin");
+        var conf = await confs.ReadAsync(instance.ConfId, cancellationToken) ?? throw PluginRequestException.UnknownPlugin();
         return conf.Config ?? [];
     }
 
     /// <summary>
-    /// Gotify's config update: parse onto a fresh default (400 with the YAML error), let the live instance validate and
-    /// apply it whether or not it is enabled (400 with the plugin's text), then store the raw body, comments included.
+    /// Gotify's config update: parse onto a fresh default (refused with the YAML error), let the live instance validate
+    /// and apply it whether or not it is enabled (refused with the plugin's text), then store the raw body, comments
+    /// included.
     /// </summary>
-    public async Task UpdateConfigAsync(Instances.PluginInstance instance, byte[] yaml, CancellationToken cancellationToken)
+    public async Task UpdateConfigAsync(PluginInstance instance, byte[] yaml, CancellationToken cancellationToken)
     {
-        var adapter = instance.Config ?? throw ApiException.BadRequest("plugin does not support configurer");
+        var adapter = instance.Config ?? throw PluginRequestException.NotAConfigurer();
         object parsed;
         try
         {
-            var target = await invoker.InvokeAsync(Call(instance, "DefaultConfig", options.ConfigTimeout), _ => Task.FromResult(adapter.DefaultConfig()), cancellationToken);
+            var target = await invoker.InvokeAsync(instance.Call("DefaultConfig", timeout), _ => Task.FromResult(adapter.DefaultConfig()), cancellationToken);
             parsed = adapter.Deserialize(yaml, target);
         }
         catch (YamlDotNet.Core.YamlException e)
         {
-            throw ApiException.BadRequest(e.Message);
+            throw new PluginRequestException(PluginRefusal.Rejected, e.Message);
         }
         catch (PluginCallException e)
         {
-            throw await FailedCallAsync(instance, e, StatusCodes.Status500InternalServerError);
+            throw await FailedAsync(instance, e, PluginRefusal.Failed);
         }
 
         try
         {
-            await invoker.InvokeAsync(Call(instance, "ValidateAndSetConfigAsync", options.ConfigTimeout), ct => adapter.ValidateAndSetAsync(parsed, ct), cancellationToken);
+            await invoker.InvokeAsync(instance.Call("ValidateAndSetConfigAsync", timeout), ct => adapter.ValidateAndSetAsync(parsed, ct), cancellationToken);
         }
         catch (PluginCallException e)
         {
-            throw await FailedCallAsync(instance, e, StatusCodes.Status400BadRequest);
+            throw await FailedAsync(instance, e, PluginRefusal.Rejected);
         }
 
         var raw = yaml.ToArray();
@@ -149,7 +63,7 @@ internal sealed partial class PluginManager
     }
 
     /// <summary>The plugin's markdown for its page; empty for plugins that are not displayers (enabled or not).</summary>
-    public async Task<string> GetDisplayAsync(Instances.PluginInstance instance, Uri? location, CancellationToken cancellationToken)
+    public async Task<string> GetDisplayAsync(PluginInstance instance, Uri? location, CancellationToken cancellationToken)
     {
         if (instance.Object is not IDisplayer displayer)
         {
@@ -158,35 +72,26 @@ internal sealed partial class PluginManager
 
         try
         {
-            return await invoker.InvokeAsync(Call(instance, "GetDisplayAsync", options.ConfigTimeout), ct => displayer.GetDisplayAsync(location, ct), cancellationToken) ?? string.Empty;
+            return await invoker.InvokeAsync(instance.Call("GetDisplayAsync", timeout), ct => displayer.GetDisplayAsync(location, ct), cancellationToken) ?? string.Empty;
         }
         catch (PluginCallException e)
         {
-            throw await FailedCallAsync(instance, e, StatusCodes.Status500InternalServerError);
+            throw await FailedAsync(instance, e, PluginRefusal.Failed);
         }
     }
 
     /// <summary>
     /// The one answer to a failed call of an instance, for every route: a timeout disables the instance (the abandoned
-    /// work may still run) and answers 500; no free slot answers 503 and changes nothing; a throw answers
-    /// <paramref name="whenThrew"/> with the plugin's text. See <see cref="PluginCallException.DisablesInstance"/>.
+    /// work may still run) and fails the request; no free slot is <see cref="PluginRefusal.Busy"/> and changes nothing;
+    /// a throw is <paramref name="whenThrew"/> with the plugin's text. See <see cref="PluginCallException.DisablesInstance"/>.
     /// </summary>
-    public async Task<ApiException> FailedCallAsync(Instances.PluginInstance instance, PluginCallException e, int whenThrew)
+    public async Task<PluginRequestException> FailedAsync(PluginInstance instance, PluginCallException e, PluginRefusal whenThrew)
     {
         if (e.DisablesInstance)
         {
-            await FaultAsync(instance, e.Message);
+            await requestFault(instance, e.Message);
         }
 
-        return ToApiException(e, whenThrew);
+        return PluginRequestException.For(e, whenThrew);
     }
-
-    private static ApiException ToApiException(PluginCallException e, int whenThrew) => new(
-        e.Failure switch
-        {
-            PluginCallFailure.Busy => StatusCodes.Status503ServiceUnavailable,
-            PluginCallFailure.TimedOut => StatusCodes.Status500InternalServerError,
-            _ => whenThrew,
-        },
-        e.Message);
 }

@@ -155,6 +155,17 @@ public sealed class EchoEndToEndTests(FixturePlugins fixtures) : PluginServerTes
         Assert.Equal("unknown plugin", PluginApiClient.ErrorDescription(body));
     }
 
+    // Invariant (IPluginContext.Logger's promise): what a plugin logs reaches the server's log under the category
+    // Herald.Plugins.<module path>, so an operator can tell which plugin wrote it and filter by it.
+    [Fact]
+    public async Task Logger_PluginLogsOnEnable_EntryInServerLogUnderPluginCategory()
+    {
+        var id = (await PluginApiClient.FindAsync(Client, "herald.test/echo")).GetProperty("id").GetInt64();
+        Assert.DoesNotContain("Echo v1 enabled for admin", Server.Log, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await PluginApiClient.SendAsync(Client, HttpMethod.Post, $"plugin/{id}/enable")).Status);
+        await Server.WaitForLogAsync("info: Herald.Plugins.herald.test/echo[0] Echo v1 enabled for admin", TimeSpan.FromSeconds(5));
+    }
+
     // Invariant: replacing a package keeps every user's enabled state, config and storage, and the old version's load
     // context is collected; deleting it disables and unloads it; a new one appears, all within 2 s, without a restart.
     [Fact]

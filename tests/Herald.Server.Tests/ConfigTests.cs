@@ -367,6 +367,17 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public async Task Start_YamlAliasAsImplicitKey_ExitsWith1()
+    {
+        // `b: *p: *q` made the YAML library throw an ArgumentException that escaped as an unhandled exception with a
+        // stack trace; every failure of the library on the file is the one-line start error (found by the config fuzz target).
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("config.yml"), "a: &p 1\nb: *p: *q\n");
+        var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"]);
+        AssertConfigFailure(result, "config.yml");
+    }
+
+    [Fact]
     public async Task Start_BadValueInEnvFile_ExitsWith1NamingKey()
     {
         // An invalid value coming from the env file is fatal like one from the environment.

@@ -82,9 +82,8 @@ public static class SettingsLoader
         YamlMappingNode? root;
         try
         {
-            var stream = new YamlStream();
             using var reader = new StreamReader(path);
-            stream.Load(new DepthLimitedParser(new Parser(reader)));
+            var stream = SafeYaml.Load(reader);
             root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode as YamlMappingNode;
             if (root is null && stream.Documents.Count > 0 && stream.Documents[0].RootNode is not YamlScalarNode { Value: null or "" })
             {
@@ -94,11 +93,6 @@ public static class SettingsLoader
         catch (YamlException e)
         {
             throw new ConfigurationException($"{path}: invalid YAML at line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}", e);
-        }
-        catch (InvalidOperationException e)
-        {
-            // YamlDotNet's scanner throws this instead of a YamlException on some malformed flow collections.
-            throw new ConfigurationException($"{path}: invalid YAML: {e.Message}", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -213,17 +207,17 @@ public static class SettingsLoader
 
     private static YamlNode ParseYamlValue(string text, string name, string kind)
     {
+        YamlStream stream;
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new DepthLimitedParser(new Parser(new StringReader(text))));
-            return stream.Documents[0].RootNode;
+            stream = SafeYaml.Load(new StringReader(text));
         }
-        catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentOutOfRangeException)
+        catch (YamlException e)
         {
-            // InvalidOperationException: YamlDotNet's scanner on some malformed flow collections.
             throw Invalid(name, kind, text, e);
         }
+
+        return stream.Documents.Count > 0 ? stream.Documents[0].RootNode : throw Invalid(name, kind, text);
     }
 
     /// <summary>One CSV record as Go's reader with LazyQuotes and TrimLeadingSpace reads it: quotes allow commas.</summary>

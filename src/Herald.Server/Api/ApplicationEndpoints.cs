@@ -104,7 +104,7 @@ internal static class ApplicationEndpoints
         var images = context.Service<ImageStore>();
         var application = await FindOwnAsync(context);
         var file = context.Request.HasFormContentType
-            ? (await ReadFormAsync(context)).Files.GetFile("file")
+            ? (await RequestBody.ReadFormAsync(context)).Files.GetFile("file")
             : null;
         if (file is null)
         {
@@ -182,18 +182,6 @@ internal static class ApplicationEndpoints
         return application is not null && application.UserId == context.GetCaller().User.Id
             ? application
             : throw ApiException.NotFound($"app with id {id} doesn't exists");
-    }
-
-    private static async Task<IFormCollection> ReadFormAsync(HttpContext context)
-    {
-        try
-        {
-            return await context.Request.ReadFormAsync(context.RequestAborted);
-        }
-        catch (InvalidDataException e)
-        {
-            throw ApiException.BadRequest($"invalid form data: {e.Message}");
-        }
     }
 
     private static async Task<string> NewTokenAsync(IHeraldStore store, CancellationToken cancellationToken)

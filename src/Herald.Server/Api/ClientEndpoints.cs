@@ -52,7 +52,7 @@ internal static class ClientEndpoints
         var time = context.Service<TimeProvider>();
         var body = await RequestBody.ReadAsync(context, "ClientParams");
         var name = Validation.Required(body.GetString("name"), "name");
-        var expiry = body.GetUInt("expiresAfterInactivitySeconds") ?? 0;
+        var expiry = ExpiresAfterInactivitySeconds(body) ?? 0;
         var now = time.GetLocalNow();
         var client = await CreateClientAsync(store, context.GetCaller().User.Id, name, expiry, null, now, context.RequestAborted);
         await Responses.Json(context, EntityMapper.ToJson(client, now), HeraldJson.Api.ClientJson);
@@ -65,7 +65,7 @@ internal static class ClientEndpoints
         var client = await FindOwnAsync(context, store, time, id => $"client with id {id} doesn't exists");
         var body = await RequestBody.ReadAsync(context, "ClientParams");
         var name = Validation.Required(body.GetString("name"), "name");
-        var expiry = body.GetUInt("expiresAfterInactivitySeconds");
+        var expiry = ExpiresAfterInactivitySeconds(body);
         var updated = client with { Name = name, ExpiresAfterInactivitySeconds = expiry ?? client.ExpiresAfterInactivitySeconds };
         updated = updated with { ExpiresAt = ClientExpiry.ExpiresAt(updated) };
         await store.UpdateClientAsync(updated, context.RequestAborted);
@@ -95,10 +95,15 @@ internal static class ClientEndpoints
 
         var client = await FindOwnAsync(context, store, time, _ => "client not found");
         var body = await RequestBody.ReadAsync(context, "ElevateRequest");
-        var seconds = Validation.Required(body.GetInt("durationSeconds"), "durationSeconds");
+        // Gotify's int, kept to 32 bits (68 years) so that now + duration stays a date.
+        var seconds = Validation.Required(body.GetInteger("durationSeconds", "int", int.MinValue, int.MaxValue), "durationSeconds");
         await store.UpdateClientAsync(client with { ElevatedUntil = time.GetLocalNow().AddSeconds(seconds) }, context.RequestAborted);
         await Responses.Empty(context, StatusCodes.Status204NoContent);
     }
+
+    /// <summary>Gotify's uint, kept to 32 bits (136 years) so that last use + expiry stays a date.</summary>
+    private static long? ExpiresAfterInactivitySeconds(RequestBody body) =>
+        body.GetInteger("expiresAfterInactivitySeconds", "uint", 0, uint.MaxValue);
 
     private static async Task<Client> FindOwnAsync(HttpContext context, IHeraldStore store, TimeProvider time, Func<long, string> notFound)
     {

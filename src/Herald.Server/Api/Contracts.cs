@@ -11,8 +11,8 @@ public sealed record MessageJson(
     [property: JsonPropertyName("appid")] long AppId,
     [property: JsonPropertyName("message")] string Message,
     [property: JsonPropertyName("title")] string Title,
-    [property: JsonPropertyName("priority")] int Priority,
-    [property: JsonPropertyName("extras"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Extras,
+    [property: JsonPropertyName("priority")] long Priority,
+    [property: JsonPropertyName("extras"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonConverter(typeof(VerbatimJsonConverter))] JsonElement? Extras,
     [property: JsonPropertyName("date")] DateTimeOffset Date);
 
 public sealed record PagingJson(
@@ -32,7 +32,7 @@ public sealed record ApplicationJson(
     [property: JsonPropertyName("description")] string Description,
     [property: JsonPropertyName("internal")] bool Internal,
     [property: JsonPropertyName("image")] string Image,
-    [property: JsonPropertyName("defaultPriority")] int DefaultPriority,
+    [property: JsonPropertyName("defaultPriority")] long DefaultPriority,
     [property: JsonPropertyName("createdAt")] DateTimeOffset? CreatedAt,
     [property: JsonPropertyName("lastUsed")] DateTimeOffset? LastUsed,
     [property: JsonPropertyName("sortKey")] string SortKey);

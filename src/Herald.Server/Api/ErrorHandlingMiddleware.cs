@@ -40,14 +40,13 @@ internal sealed class ErrorHandlingMiddleware
         }
         catch (BadHttpRequestException e)
         {
-            var description = e.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? "request body too large"
-                : e.Message;
-            await WriteAsync(context, e.StatusCode, description);
+            // Kestrel's verdict on the request itself, wherever the body was read (a route, the form reader, a
+            // plugin's webhook): its status with a fixed text, never the exception's own.
+            await WriteAsync(context, e.StatusCode, BadRequestDescription(e.StatusCode));
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
         {
-            // The client went away; there is nobody to answer.
+            // The client went away (mid-body, the reset surfaces as an IOException); there is nobody to answer.
         }
         catch (Exception e)
         {
@@ -55,6 +54,13 @@ internal sealed class ErrorHandlingMiddleware
             await WriteAsync(context, 500, "an internal error occurred");
         }
     }
+
+    private static string BadRequestDescription(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "request body too large",
+        StatusCodes.Status408RequestTimeout => "the request body arrived too slowly",
+        _ => "the request could not be read",
+    };
 
     private static async Task WriteAsync(HttpContext context, int status, string description)
     {

@@ -40,7 +40,7 @@ internal static class MessageEndpoints
                 throw ApiException.BadRequest("appid is required when not authenticating with an application token");
             }
 
-            application = await store.GetApplicationByIdAsync(appId.Value, context.RequestAborted);
+            application = appId <= long.MaxValue ? await store.GetApplicationByIdAsync((long)appId.Value, context.RequestAborted) : null;
             if (application is null || application.UserId != caller.User.Id)
             {
                 throw ApiException.BadRequest("appid not found");
@@ -117,12 +117,16 @@ internal static class MessageEndpoints
         await Responses.Empty(context);
     }
 
-    /// <summary><c>limit</c> 1..200 (default 100) and <c>since</c> ≥ 0 from the query, with Gotify's validation texts.</summary>
+    /// <summary>
+    /// <c>limit</c> 1..200 (default 100) and <c>since</c> from the query, with Gotify's types (int, uint64) and
+    /// validation texts. Ids are at most 2^63-1, so a <c>since</c> above that excludes nothing, like 0.
+    /// </summary>
     private static (int Limit, long Since) Paging(HttpContext context)
     {
         var query = RequestBody.FromQuery(context, "messageQuery");
-        var limit = query.GetInteger("limit", "int", long.MinValue, long.MaxValue) ?? 100;
-        var since = query.GetInteger("since", "uint", 0, uint.MaxValue) ?? 0;
+        var limit = query.GetInt("limit") ?? 100;
+        var requestedSince = query.GetUInt("since") ?? 0;
+        var since = requestedSince <= long.MaxValue ? (long)requestedSince : 0;
         var errors = new List<string>();
         if (limit < 1)
         {

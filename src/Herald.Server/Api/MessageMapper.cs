@@ -8,6 +8,12 @@ internal static class MessageMapper
 {
     public static MessageJson ToJson(Message m) => new(m.Id, m.ApplicationId, m.Text, m.Title, m.Priority, Extras(m.Extras), m.Date);
 
+    /// <summary>
+    /// Go's decoder limit: Gotify stored nothing deeper. Parsing is iterative, so the depth costs no stack, and the
+    /// extras are written verbatim (<see cref="VerbatimJsonConverter"/>), so no writer limit applies.
+    /// </summary>
+    private static readonly JsonDocumentOptions StoredExtras = new() { MaxDepth = 10_000 };
+
     /// <summary>Extras as stored; an empty or unreadable object is omitted, as Gotify does.</summary>
     private static JsonElement? Extras(byte[]? extras)
     {
@@ -18,7 +24,7 @@ internal static class MessageMapper
 
         try
         {
-            using var document = JsonDocument.Parse(extras);
+            using var document = JsonDocument.Parse(extras, StoredExtras);
             return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.EnumerateObject().Any()
                 ? document.RootElement.Clone()
                 : null;

@@ -27,58 +27,95 @@ internal sealed class RequestBody
 
     public bool IsJson => json is not null;
 
+    /// <summary>
+    /// The deepest nesting a JSON body may have, counting the body object itself (System.Text.Json's default; Go's
+    /// decoder allows 10 000). Message extras are therefore at most 63 levels deep, which every later reader of stored
+    /// extras handles: the API writes them verbatim (<see cref="VerbatimJsonConverter"/>) and plugin subscriptions
+    /// parse them with the default limit of 64.
+    /// </summary>
+    public const int MaxDepth = 64;
+
     /// <param name="structName">Gotify's Go type name, used in type-error texts (<c>CreateMessage</c>).</param>
     public static async Task<RequestBody> ReadAsync(HttpContext context, string structName)
     {
         var request = context.Request;
         if (IsJsonContent(request.ContentType))
         {
-            try
-            {
-                // Go's decoder never fails on bad UTF-8 later; here a body that is not UTF-8 is refused up front
-                // (JsonDocument only notices when a string is read, which would surface as a 500).
-                using var buffer = new MemoryStream();
-                await request.Body.CopyToAsync(buffer, context.RequestAborted);
-                if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
-                {
-                    throw ApiException.BadRequest("invalid JSON: the body is not valid UTF-8");
-                }
-
-                buffer.Position = 0;
-                using var document = await JsonDocument.ParseAsync(buffer, default, context.RequestAborted);
-                return document.RootElement.ValueKind switch
-                {
-                    JsonValueKind.Object => new RequestBody(document.RootElement.Clone(), null, request.Query, structName),
-                    JsonValueKind.Null => new RequestBody(JsonDocument.Parse("{}").RootElement.Clone(), null, request.Query, structName),
-                    var kind => throw ApiException.BadRequest($"json: cannot unmarshal {GoKind(kind)} into Go value of type model.{structName}"),
-                };
-            }
-            catch (JsonException e)
-            {
-                throw ApiException.BadRequest(e.Message.Contains("input does not contain any JSON tokens", StringComparison.Ordinal)
-                    ? "EOF"
-                    : $"invalid JSON: {FirstSentence(e.Message)} (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
-            }
+            return new RequestBody(await ReadJsonAsync(context, structName), null, request.Query, structName);
         }
 
-        IFormCollection? form = null;
-        if (request.HasFormContentType)
-        {
-            try
-            {
-                form = await request.ReadFormAsync(context.RequestAborted);
-            }
-            catch (InvalidDataException e)
-            {
-                throw ApiException.BadRequest($"invalid form data: {e.Message}");
-            }
-            catch (IOException e) when (e is not EndOfStreamException)
-            {
-                throw ApiException.BadRequest($"invalid form data: {e.Message}");
-            }
-        }
-
+        var form = request.HasFormContentType ? await ReadFormAsync(context) : null;
         return new RequestBody(null, form, request.Query, structName);
+    }
+
+    /// <summary>
+    /// The whole body as bytes. A body over <c>server.maxbodybytes</c> surfaces as Kestrel's
+    /// <see cref="BadHttpRequestException"/>, which the error middleware answers with 413 in Gotify's format.
+    /// </summary>
+    public static async Task<byte[]> ReadBytesAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The urlencoded or multipart form, for every route that reads one. A malformed body (no boundary, a boundary
+    /// that never comes, a body cut short) is 400 as in <c>POST /message</c>; one over the size limit stays a
+    /// <see cref="BadHttpRequestException"/> for the error middleware's 413.
+    /// </summary>
+    public static async Task<IFormCollection> ReadFormAsync(HttpContext context)
+    {
+        try
+        {
+            return await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (InvalidDataException e)
+        {
+            throw ApiException.BadRequest($"invalid form data: {e.Message}");
+        }
+        catch (IOException e) when (e is not BadHttpRequestException)
+        {
+            // The multipart reader's "Unexpected end of Stream": the body ended before the closing boundary.
+            throw ApiException.BadRequest("invalid form data: the body ended before the closing multipart boundary");
+        }
+    }
+
+    /// <summary>
+    /// Parses a JSON body as Go's decoder would see it: bytes that are not UTF-8 are refused (JsonDocument would only
+    /// notice when a string is read, as a 500), and lone surrogate escapes become U+FFFD, as Go stores them.
+    /// </summary>
+    private static async Task<JsonElement> ReadJsonAsync(HttpContext context, string structName)
+    {
+        var body = await ReadBytesAsync(context);
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            throw ApiException.BadRequest("invalid JSON: the body is not valid UTF-8");
+        }
+
+        LoneSurrogates.Replace(body);
+        try
+        {
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            return document.RootElement.ValueKind switch
+            {
+                JsonValueKind.Object => document.RootElement.Clone(),
+                JsonValueKind.Null => EmptyObject(),
+                var kind => throw ApiException.BadRequest($"json: cannot unmarshal {GoKind(kind)} into Go value of type model.{structName}"),
+            };
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.BadRequest(e.Message.Contains("input does not contain any JSON tokens", StringComparison.Ordinal)
+                ? "EOF"
+                : $"invalid JSON: {FirstSentence(e.Message)} (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+        }
+    }
+
+    private static JsonElement EmptyObject()
+    {
+        using var empty = JsonDocument.Parse("{}");
+        return empty.RootElement.Clone();
     }
 
     /// <summary>The query string alone, as Gotify binds GET parameters whatever the content type.</summary>
@@ -104,11 +141,11 @@ internal sealed class RequestBody
         return FormValue(field);
     }
 
-    /// <summary>A signed integer field; <see langword="null"/> when absent (distinct from an explicit 0).</summary>
-    public int? GetInt(string field) => (int?)GetInteger(field, "int", int.MinValue, int.MaxValue);
+    /// <summary>A Go <c>int</c> field, 64 bits as on every platform Gotify ships for; <see langword="null"/> when absent (distinct from an explicit 0).</summary>
+    public long? GetInt(string field) => (long?)GetNumber(field, "int", long.MinValue, long.MaxValue);
 
-    /// <summary>An unsigned integer field; <see langword="null"/> when absent.</summary>
-    public long? GetUInt(string field) => GetInteger(field, "uint", 0, uint.MaxValue);
+    /// <summary>A Go <c>uint</c> field, 64 bits; <see langword="null"/> when absent.</summary>
+    public ulong? GetUInt(string field) => (ulong?)GetNumber(field, "uint", ulong.MinValue, ulong.MaxValue);
 
     public bool? GetBool(string field)
     {
@@ -149,8 +186,12 @@ internal sealed class RequestBody
         };
     }
 
-    public long? GetInteger(string field, string goType, long min, long max)
+    /// <summary>An integer field that Herald keeps narrower than Go's type (<paramref name="goType"/> in error texts).</summary>
+    public long? GetInteger(string field, string goType, long min, long max) => (long?)GetNumber(field, goType, min, max);
+
+    private Int128? GetNumber(string field, string goType, Int128 min, Int128 max)
     {
+        var unsigned = goType.StartsWith('u');
         if (json is { } obj)
         {
             var p = Property(obj, field);
@@ -159,17 +200,15 @@ internal sealed class RequestBody
                 return null;
             }
 
-            if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt64(out var n) && n >= min && n <= max)
+            if (p.Value.ValueKind != JsonValueKind.Number)
             {
-                return n;
+                throw TypeError(p.Value, field, goType);
             }
 
-            if (p.Value.ValueKind == JsonValueKind.Number)
-            {
-                throw ApiException.BadRequest($"json: cannot unmarshal number {p.Value.GetRawText()} into Go struct field {structName}.{field} of type {goType}");
-            }
-
-            throw TypeError(p.Value, field, goType);
+            Int128? n = p.Value.TryGetInt64(out var signed) ? signed : p.Value.TryGetUInt64(out var large) ? large : null;
+            return n is { } v && v >= min && v <= max
+                ? v
+                : throw ApiException.BadRequest($"json: cannot unmarshal number {p.Value.GetRawText()} into Go struct field {structName}.{field} of type {goType}");
         }
 
         var text = FormValue(field);
@@ -178,17 +217,16 @@ internal sealed class RequestBody
             return null;
         }
 
-        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        // strconv.ParseUint takes no sign at all; ParseInt takes one.
+        var parser = unsigned ? "ParseUint" : "ParseInt";
+        if (!Int128.TryParse(text, unsigned ? NumberStyles.None : NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            throw ApiException.BadRequest($"strconv.Parse{(goType == "uint" ? "Uint" : "Int")}: parsing \"{text}\": invalid syntax");
+            throw ApiException.BadRequest($"strconv.{parser}: parsing \"{text}\": invalid syntax");
         }
 
-        if (value < min || value > max)
-        {
-            throw ApiException.BadRequest($"strconv.Parse{(goType == "uint" ? "Uint" : "Int")}: parsing \"{text}\": value out of range");
-        }
-
-        return value;
+        return value >= min && value <= max
+            ? value
+            : throw ApiException.BadRequest($"strconv.{parser}: parsing \"{text}\": value out of range");
     }
 
     private string? FormValue(string field)

@@ -92,31 +92,38 @@ public sealed class Authenticator
     public async Task<User?> UserFromBasicAsync(HttpRequest request, CancellationToken cancellationToken) =>
         (await FromBasicAsync(request, cancellationToken))?.User;
 
+    /// <remarks>
+    /// A repeated source counts with its first value, as Go's <c>Query().Get</c>, <c>Header.Get</c> and
+    /// <c>Cookie</c> read it: two <c>X-Gotify-Key</c> headers or two <c>?token=</c> values are not joined into
+    /// one unknown token. An empty first value leaves the source empty, as in Go.
+    /// </remarks>
     internal static (string? Token, bool FromCookie) ReadToken(HttpRequest request)
     {
-        if (request.Query.TryGetValue("token", out var q) && !string.IsNullOrEmpty(q.ToString()))
+        var query = First(request.Query["token"]);
+        if (query.Length > 0)
         {
-            return (q.ToString(), false);
+            return (query, false);
         }
 
-        var key = request.Headers["X-Gotify-Key"].ToString();
+        var key = First(request.Headers["X-Gotify-Key"]);
         if (key.Length > 0)
         {
             return (key, false);
         }
 
-        var authorization = request.Headers.Authorization.ToString();
+        var authorization = First(request.Headers.Authorization);
         if (authorization.Length > 7 && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             return (authorization[7..].Trim(), false);
         }
 
-        return request.Cookies.TryGetValue(SessionCookie.Name, out var cookie) && cookie.Length > 0 ? (cookie, true) : (null, false);
+        var cookie = FirstCookie(request, SessionCookie.Name);
+        return cookie.Length > 0 ? (cookie, true) : (null, false);
     }
 
     internal static (string Name, string Password)? ReadBasic(HttpRequest request)
     {
-        var header = request.Headers.Authorization.ToString();
+        var header = First(request.Headers.Authorization);
         if (!AuthenticationHeaderValue.TryParse(header, out var value)
             || !string.Equals(value.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
             || value.Parameter is null)
@@ -134,6 +141,20 @@ public sealed class Authenticator
         {
             return null;
         }
+    }
+
+    private static string First(Microsoft.Extensions.Primitives.StringValues values) => values.Count > 0 ? values[0] ?? string.Empty : string.Empty;
+
+    /// <summary>The first cookie named <paramref name="name"/> (ASP.NET's <c>Request.Cookies</c> keeps the last).</summary>
+    private static string FirstCookie(HttpRequest request, string name)
+    {
+        if (!Microsoft.Net.Http.Headers.CookieHeaderValue.TryParseList(request.Headers.Cookie, out var cookies))
+        {
+            return string.Empty;
+        }
+
+        var cookie = cookies.FirstOrDefault(c => c.Name.Equals(name, StringComparison.Ordinal));
+        return cookie is null ? string.Empty : Uri.UnescapeDataString(cookie.Value.ToString());
     }
 
     private async Task<Caller?> FromBasicAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -29,7 +29,8 @@ internal sealed class CorsMiddleware
             return next(context);
         }
 
-        if (!IsAllowed(origin))
+        // A response header must be ASCII (Kestrel throws otherwise), and no browser sends another Origin.
+        if (!IsAllowed(origin) || !IsPrintableAscii(origin))
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return Task.CompletedTask;
@@ -43,9 +44,14 @@ internal sealed class CorsMiddleware
             headers.AccessControlAllowMethods = settings.Server.Cors.AllowMethods.Count > 0
                 ? string.Join(",", settings.Server.Cors.AllowMethods)
                 : "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS";
-            headers.AccessControlAllowHeaders = settings.Server.Cors.AllowHeaders.Count > 0
+            var allowHeaders = settings.Server.Cors.AllowHeaders.Count > 0
                 ? string.Join(",", settings.Server.Cors.AllowHeaders)
                 : context.Request.Headers.AccessControlRequestHeaders.ToString();
+            if (IsPrintableAscii(allowHeaders))
+            {
+                headers.AccessControlAllowHeaders = allowHeaders;
+            }
+
             headers.AccessControlMaxAge = "43200";
             context.Response.StatusCode = StatusCodes.Status204NoContent;
             return Task.CompletedTask;
@@ -53,6 +59,8 @@ internal sealed class CorsMiddleware
 
         return next(context);
     }
+
+    private static bool IsPrintableAscii(string value) => !value.AsSpan().ContainsAnyExceptInRange(' ', '~');
 
     private static bool IsSameOrigin(HttpRequest request, string origin) =>
         string.Equals(origin, "http://" + request.Host.Value, StringComparison.OrdinalIgnoreCase)

@@ -11,6 +11,9 @@ namespace Herald.Server.Hosting;
 /// <summary>Kestrel listeners from Gotify's settings: address or <c>unix:</c> socket, port, TLS, TCP keep-alive, body limit.</summary>
 internal static class ListenerSetup
 {
+    /// <summary>UTF-8 that replaces invalid bytes with U+FFFD instead of throwing.</summary>
+    private static readonly System.Text.Encoding HeaderEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
     public static void Configure(WebApplicationBuilder builder, HeraldSettings settings)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -22,6 +25,13 @@ internal static class ListenerSetup
             // (8 KiB line, 32 KiB headers) would refuse, without a Gotify error body, long URLs and big cookie jars that Gotify serves.
             kestrel.Limits.MaxRequestLineSize = 1 << 20;
             kestrel.Limits.MaxRequestHeadersTotalSize = 1 << 20;
+
+            // Go passes header bytes through (obs-text is valid in a field value); Kestrel's strict UTF-8 decoding
+            // refuses a value that is not UTF-8 with an empty 400 before any middleware runs. Decoding with U+FFFD for
+            // invalid bytes lets such a request reach the pipeline and get Gotify's answer, e.g. 401 in Gotify's format
+            // for an X-Gotify-Key that holds them. (A custom encoding also passes NUL, which Kestrel's default refuses
+            // and Go refuses with a plain-text 400; no route reads a NUL-bearing value other than as an unknown string.)
+            kestrel.RequestHeaderEncodingSelector = _ => HeaderEncoding;
             Listen(kestrel, settings.Server.ListenAddr, settings.Server.Port, (X509Certificate2?)null);
             if (settings.Server.Ssl.UsesLetsEncrypt)
             {

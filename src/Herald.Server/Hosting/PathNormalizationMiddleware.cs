@@ -28,7 +28,8 @@ internal sealed class PathNormalizationMiddleware
 
         if (path.Length > 1 && path.EndsWith('/') && !RouteKinds.IsPluginWebhook(path))
         {
-            var target = path.TrimEnd('/') + context.Request.QueryString;
+            // Re-escaped: the decoded path may hold characters (é, %) that a Location header cannot carry as they are.
+            var target = new PathString(path.TrimEnd('/')).ToUriComponent() + context.Request.QueryString;
             context.Response.StatusCode = HttpMethods.IsGet(context.Request.Method) ? StatusCodes.Status301MovedPermanently : StatusCodes.Status307TemporaryRedirect;
             context.Response.Headers.Location = target;
             return Task.CompletedTask;

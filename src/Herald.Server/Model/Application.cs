@@ -11,7 +11,7 @@ public sealed record Application(
     string Description,
     bool Internal,
     string Image,
-    int DefaultPriority,
+    long DefaultPriority,
     DateTimeOffset? CreatedAt,
     DateTimeOffset? LastUsed,
     string SortKey);

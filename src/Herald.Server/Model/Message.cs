@@ -7,6 +7,6 @@ public sealed record Message(
     long ApplicationId,
     string Text,
     string Title,
-    int Priority,
+    long Priority,
     byte[]? Extras,
     DateTimeOffset Date);

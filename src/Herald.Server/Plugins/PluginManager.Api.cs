@@ -173,20 +173,4 @@ internal sealed partial class PluginManager
 
         return new ApiException(status, e.Message);
     }
-
-    /// <summary>Reads a request body as bytes (the YAML config), 500 on an I/O error as in Gotify.</summary>
-    public static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        try
-        {
-            await request.Body.CopyToAsync(buffer, cancellationToken);
-        }
-        catch (IOException e)
-        {
-            throw new ApiException(StatusCodes.Status500InternalServerError, e.Message);
-        }
-
-        return buffer.ToArray();
-    }
 }

@@ -23,7 +23,7 @@ public sealed class MessageService
     }
 
     /// <summary>Stores a message of <paramref name="application"/> and notifies observers; returns it with its id.</summary>
-    public async Task<Message> SendAsync(Application application, string text, string title, int priority, byte[]? extras, CancellationToken cancellationToken)
+    public async Task<Message> SendAsync(Application application, string text, string title, long priority, byte[]? extras, CancellationToken cancellationToken)
     {
         var message = await store.CreateMessageAsync(
             new NewMessage(application.Id, application.UserId, text, title, priority, extras, time.GetLocalNow()),

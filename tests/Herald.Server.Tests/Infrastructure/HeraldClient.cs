@@ -150,6 +150,12 @@ public sealed class ApiResponse
 
     public string? MediaType => ContentHeaders.ContentType?.MediaType;
 
+    /// <summary>
+    /// Deeper than anything Herald serves: message extras come back as deep as they were stored (Gotify's decoder
+    /// stored up to 10 000 levels), with a page's three levels above them, far beyond System.Text.Json's default of 64.
+    /// </summary>
+    public static JsonDocumentOptions ClientJson { get; } = new() { MaxDepth = 100_000 };
+
     /// <summary>The body parsed as JSON (fails the test with the body if it is not JSON).</summary>
     public JsonElement Json
     {
@@ -157,7 +163,7 @@ public sealed class ApiResponse
         {
             try
             {
-                using var doc = JsonDocument.Parse(Body);
+                using var doc = JsonDocument.Parse(Body, ClientJson);
                 return doc.RootElement.Clone();
             }
             catch (JsonException ex)

@@ -3,7 +3,11 @@ using System.Text;
 
 namespace Herald.Server.Tests.Infrastructure;
 
-/// <summary>Sends a request exactly as written (no client-side path normalisation), for path-trick tests.</summary>
+/// <summary>
+/// Sends a request exactly as written (no client-side path normalisation), for path-trick tests. Request line and
+/// headers are sent as Latin-1, one byte per character, so <c>"\u00ff"</c> in a header value is the byte 0xFF; a
+/// header listed twice is sent as two lines.
+/// </summary>
 public static class RawHttp
 {
     /// <summary>Sends <c>METHOD target HTTP/1.1</c> and returns the status code and the body bytes.</summary>
@@ -22,7 +26,7 @@ public static class RawHttp
         }
 
         request.Append("\r\n");
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(request.ToString()));
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(request.ToString()));
 
         using var all = new MemoryStream();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));

@@ -123,7 +123,7 @@ public sealed class StreamClient : IAsyncDisposable
     public async Task<JsonElement> ReceiveJsonAsync(TimeSpan? timeout = null)
     {
         var text = await ReceiveTextAsync(timeout ?? TimeSpan.FromSeconds(10));
-        using var doc = JsonDocument.Parse(text);
+        using var doc = JsonDocument.Parse(text, ApiResponse.ClientJson);
         return doc.RootElement.Clone();
     }
 

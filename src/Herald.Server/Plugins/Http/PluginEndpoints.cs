@@ -41,7 +41,7 @@ internal static class PluginEndpoints
     {
         var plugins = context.Service<PluginManager>();
         var instance = await plugins.RequireInstanceAsync(context.GetCaller().User.Id, RouteValues.Id(context), context.RequestAborted);
-        var body = await PluginManager.ReadBodyAsync(context.Request, context.RequestAborted);
+        var body = await RequestBody.ReadBytesAsync(context);
         await plugins.UpdateConfigAsync(instance, body, context.RequestAborted);
         await Responses.Empty(context);
     }

@@ -94,7 +94,8 @@ internal sealed class SubscriptionQueue : IDisposable
             ApplicationId = message.ApplicationId,
             Message = message.Text,
             Title = message.Title,
-            Priority = message.Priority,
+            // The plugin API's priority is an int; Gotify's (Go int) and the stored one are 64-bit.
+            Priority = (int)Math.Clamp(message.Priority, int.MinValue, int.MaxValue),
             Extras = extras,
             Date = message.Date,
         };

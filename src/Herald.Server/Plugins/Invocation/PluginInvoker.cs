@@ -67,6 +67,12 @@ internal sealed class PluginInvoker(ILogger<PluginInvoker> logger)
             logger.LogWarning("Plugin {ModulePath} did not finish {Operation} for user {UserId} within {Timeout}; the call was abandoned", plugin.ModulePath, call.Operation, call.UserId, call.Timeout);
             throw new PluginCallException(PluginCallFailure.TimedOut, plugin.ModulePath, call.Operation, $"{call.Operation} did not finish within {Seconds(call.Timeout)}");
         }
+        catch (BadHttpRequestException)
+        {
+            // Kestrel refused the request body a webhook was reading (over server.maxbodybytes, too slow, malformed):
+            // the client's failure, not the plugin's. The error middleware answers it in Gotify's format (413 …).
+            throw;
+        }
         catch (Exception e)
         {
             var thrown = e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;

@@ -42,7 +42,7 @@ internal sealed class ApplicationRow
         Description ?? string.Empty,
         Internal,
         Image ?? string.Empty,
-        (int)(DefaultPriority ?? 0),
+        DefaultPriority ?? 0,
         SqlTime.Parse(CreatedAt),
         SqlTime.Parse(LastUsed),
         SortKey switch
@@ -97,7 +97,7 @@ internal sealed class MessageRow
         ApplicationId,
         Text ?? string.Empty,
         Title ?? string.Empty,
-        (int)(Priority ?? 0),
+        Priority ?? 0,
         Extras switch
         {
             null => null,

@@ -42,7 +42,7 @@ internal sealed class SqliteMessageWriter : IDisposable
                 raw.sqlite3_bind_int64(insert, 1, message.ApplicationId);
                 raw.sqlite3_bind_text(insert, 2, message.Text);
                 raw.sqlite3_bind_text(insert, 3, message.Title);
-                raw.sqlite3_bind_int(insert, 4, message.Priority);
+                raw.sqlite3_bind_int64(insert, 4, message.Priority);
                 if (message.Extras is { } extras)
                 {
                     raw.sqlite3_bind_blob(insert, 5, extras);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Herald.Server.Api;
+using Herald.Server.Auth;
 using Herald.Server.Model;
 
 namespace Herald.Fuzz.Targets;
@@ -19,7 +20,7 @@ internal static class BodyContracts
         ("CreateMessage", CreateMessage),
         ("ApplicationParams", ApplicationParams),
         ("ClientParams", ClientParams),
-        ("ElevateRequest", body => Answer(Validation.Required(body.GetInt("durationSeconds"), "durationSeconds").ToString(System.Globalization.CultureInfo.InvariantCulture), HeraldJson.Api.String)),
+        ("ElevateRequest", Elevate),
         ("CreateUserExternal", CreateUser),
         ("UpdateUserExternal", UpdateUser),
         ("UserExternalPass", body => Answer(Validation.Required(body.GetString("pass"), "pass"), HeraldJson.Api.String)),
@@ -33,7 +34,7 @@ internal static class BodyContracts
         var title = body.GetString("title");
         var priority = body.GetInt("priority");
         var extras = body.GetObject("extras");
-        var appId = body.GetUInt("appid") ?? 1;
+        var appId = body.GetUInt("appid") is { } id and <= long.MaxValue ? (long)id : 1;
         var stored = extras is { } e && e.EnumerateObject().Any() ? JsonSerializer.SerializeToUtf8Bytes(e) : null;
         var message = MessageMapper.ToJson(new Message(1, appId, text, string.IsNullOrWhiteSpace(title) ? "app" : title, priority ?? 0, stored, Now));
         Answer(message, HeraldJson.Api.MessageJson);
@@ -55,8 +56,16 @@ internal static class BodyContracts
     private static byte[] ClientParams(RequestBody body)
     {
         var name = Validation.Required(body.GetString("name"), "name");
-        var expiry = body.GetUInt("expiresAfterInactivitySeconds") ?? 0;
-        var client = new Client(1, "CToken", 1, name, Now, null, null, expiry, expiry == 0 ? null : Now.AddSeconds(expiry));
+        var expiry = body.GetInteger("expiresAfterInactivitySeconds", "uint", 0, uint.MaxValue) ?? 0;
+        var client = new Client(1, "CToken", 1, name, Now, null, null, expiry, null);
+        return Answer(EntityMapper.ToJson(client with { ExpiresAt = ClientExpiry.ExpiresAt(client) }, Now), HeraldJson.Api.ClientJson);
+    }
+
+    // ClientEndpoints.ElevateAsync: the elevation ends now + duration, then the client is listed with it.
+    private static byte[] Elevate(RequestBody body)
+    {
+        var seconds = Validation.Required(body.GetInteger("durationSeconds", "int", int.MinValue, int.MaxValue), "durationSeconds");
+        var client = new Client(1, "CToken", 1, "phone", Now, null, Now.AddSeconds(seconds), 0, null);
         return Answer(EntityMapper.ToJson(client, Now), HeraldJson.Api.ClientJson);
     }
 
@@ -79,6 +88,7 @@ internal static class BodyContracts
     }
 
     /// <summary>Serializes the answer as the API does and parses it back: a client must be able to read what it gets.</summary>
+    /// <exception cref="FuzzFindingException">The answer cannot be written or is not JSON.</exception>
     private static byte[] Answer<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
     {
         byte[] json;
@@ -93,7 +103,8 @@ internal static class BodyContracts
 
         try
         {
-            using var parsed = JsonDocument.Parse(json);
+            // As a Gotify client reads it: Go's decoder nests up to 10,000 levels.
+            using var parsed = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 10_000 });
         }
         catch (JsonException e)
         {

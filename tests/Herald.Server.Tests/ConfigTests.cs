@@ -378,6 +378,19 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public async Task Start_YamlSelfReferencingAliasAsKey_ExitsWith1()
+    {
+        // An anchor that contains its own alias, used as a mapping key: the YAML library hashed the key as a whole tree
+        // and recursed until the process aborted; a key that is not a plain value is refused first (found by the config
+        // fuzz target).
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("config.yml"), "a: &a [*a]\n*a : 1\n");
+        var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"]);
+        AssertConfigFailure(result, "config.yml");
+        Assert.Contains("mapping key must be a plain value", result.AllOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_BadValueInEnvFile_ExitsWith1NamingKey()
     {
         // An invalid value coming from the env file is fatal like one from the environment.

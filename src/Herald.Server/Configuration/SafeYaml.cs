@@ -36,13 +36,19 @@ internal static class SafeYaml
     }
 
     /// <summary>
-    /// Refuses collections nested deeper than <see cref="MaxDepth"/>. The representation model builds nested nodes by
-    /// recursion, so 100,000 <c>[</c> (200 KB) overflowed the stack and aborted the process; the parser itself is
-    /// iterative, so counting its events before the model sees them is enough.
+    /// Checks the parser's events before YamlDotNet's representation model sees them, which it builds by recursion and
+    /// indexes by hashing whole nodes. Both rules were found by the config fuzz target:
+    /// <list type="bullet">
+    /// <item>no collection nested deeper than <see cref="MaxDepth"/>: 100,000 <c>[</c> (200 KB) overflowed the stack;</item>
+    /// <item>mapping keys are plain scalars, not lists, maps or aliases: a key is hashed and compared as a whole tree, so
+    /// an alias to an anchor that contains itself (<c>&amp;a [*a]</c>) recursed without end (stack overflow), and an
+    /// alias bomb as a key would hash 9^9 nodes. No setting has such a key.</item>
+    /// </list>
+    /// The parser itself is iterative, so counting and tracking its events is enough.
     /// </summary>
     private sealed class DepthLimitedParser(IParser inner) : IParser
     {
-        private int depth;
+        private readonly Stack<Collection> open = new();
 
         public ParsingEvent? Current => inner.Current;
 
@@ -53,16 +59,53 @@ internal static class SafeYaml
                 return false;
             }
 
-            switch (inner.Current)
+            var current = inner.Current!;
+            switch (current)
             {
-                case SequenceStart or MappingStart when ++depth > MaxDepth:
-                    throw new YamlException(inner.Current.Start, inner.Current.End, $"collections are nested deeper than {MaxDepth} levels");
+                case Scalar or AnchorAlias:
+                    CheckKey(current);
+                    NodeDone();
+                    break;
+                case SequenceStart or MappingStart:
+                    CheckKey(current);
+                    if (open.Count >= MaxDepth)
+                    {
+                        throw new YamlException(current.Start, current.End, $"collections are nested deeper than {MaxDepth} levels");
+                    }
+
+                    open.Push(new Collection(current is MappingStart));
+                    break;
                 case SequenceEnd or MappingEnd:
-                    depth--;
+                    open.Pop();
+                    NodeDone();
                     break;
             }
 
             return true;
+        }
+
+        private void CheckKey(ParsingEvent node)
+        {
+            if (open.TryPeek(out var parent) && parent.IsMapping && parent.ExpectsKey && node is not Scalar)
+            {
+                throw new YamlException(node.Start, node.End, "a mapping key must be a plain value, not a list, a map or an alias");
+            }
+        }
+
+        // A complete node in a mapping switches it between key and value.
+        private void NodeDone()
+        {
+            if (open.TryPeek(out var parent) && parent.IsMapping)
+            {
+                parent.ExpectsKey = !parent.ExpectsKey;
+            }
+        }
+
+        private sealed class Collection(bool isMapping)
+        {
+            public bool IsMapping { get; } = isMapping;
+
+            public bool ExpectsKey { get; set; } = true;
         }
     }
 }

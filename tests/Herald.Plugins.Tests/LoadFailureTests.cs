@@ -37,6 +37,7 @@ public sealed class LoadFailureTests(LoadFailureTests.Server server)
             fixtures.DeployZip("Echo", dir, "echo.zip");
             fixtures.DeployFolder("Echo", dir, "echo-copy");
             File.WriteAllText(Path.Combine(dir, "README.txt"), "not a plugin");
+            File.Copy(Path.Combine(Repository.Root, "tests", "Herald.Fuzz", "corpus", "plugin", "crash-metadata-stream-header-overflow.dll"), Path.Combine(dir, "damaged.dll"));
             File.WriteAllText(Path.Combine(dir, ".hidden.txt"), "dot entries are ignored, as in Gotify");
 
             var tampered = fixtures.DeployFolder("ConflictA", dir, "tampered");
@@ -90,6 +91,14 @@ public sealed class LoadFailureTests(LoadFailureTests.Server server)
         Assert.False(item.GetProperty("enabled").GetBoolean());
         Assert.Contains(expected, server.Herald.Log, StringComparison.Ordinal);
     }
+
+    // Invariant: an assembly whose metadata tables are damaged (the fuzz target's OverflowException case) is one sentence
+    // like any other non-assembly, not an exception that escapes the folder scan.
+    [Fact]
+    public void List_DamagedMetadata_FailedAsNotAnAssembly() =>
+        Assert.Equal(
+            "Plugin 'damaged.dll': damaged.dll is not a .NET assembly (the file's metadata is damaged (Arithmetic operation resulted in an overflow)); a Herald plugin is a .NET class library built against Herald.PluginApi.",
+            Item("damaged.dll").GetProperty("statusMessage").GetString());
 
     // Invariant: a plugin stamped for another processor is refused before the runtime would throw BadImageFormat.
     [Fact]

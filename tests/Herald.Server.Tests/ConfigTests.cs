@@ -337,6 +337,60 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public async Task Start_YamlAliasBombInMapAndList_ExitsWith1NamingKey()
+    {
+        // Nine levels of nine aliases (9^9 leaves in 600 bytes) where a map and a list of strings belong: one line naming
+        // the key, not an out-of-memory crash while printing the offending value (found by the config fuzz target).
+        using var dir = new TempDirectory();
+        var lines = new List<string> { "a0: &a0 \"lol\"" };
+        for (var i = 1; i <= 9; i++)
+        {
+            lines.Add($"a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 9))}]");
+        }
+
+        lines.AddRange(["server:", "  responseheaders:", "    X-Bomb: *a9", "  trustedproxies: *a9"]);
+        await File.WriteAllTextAsync(dir.Combine("config.yml"), string.Join('\n', lines) + "\n");
+        var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"], new Dictionary<string, string?> { ["GOTIFY_SERVER_RESPONSEHEADERS"] = null });
+        AssertConfigFailure(result, "server.responseheaders");
+    }
+
+    [Fact]
+    public async Task Start_YamlNested100000Deep_ExitsWith1()
+    {
+        // 100,000 nested flow sequences (200 KB) overflowed the YAML library's recursion and aborted the process with a
+        // stack dump; the nesting is refused first, with the one-line start error (found by the config fuzz target).
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("config.yml"), "server:\n  trustedproxies: " + new string('[', 100_000) + new string(']', 100_000) + "\n");
+        var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"], new Dictionary<string, string?> { ["GOTIFY_SERVER_TRUSTEDPROXIES"] = null });
+        AssertConfigFailure(result, "config.yml");
+        Assert.Contains("nested deeper than", result.AllOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_YamlAliasAsImplicitKey_ExitsWith1()
+    {
+        // `b: *p: *q` made the YAML library throw an ArgumentException that escaped as an unhandled exception with a
+        // stack trace; every failure of the library on the file is the one-line start error (found by the config fuzz target).
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("config.yml"), "a: &p 1\nb: *p: *q\n");
+        var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"]);
+        AssertConfigFailure(result, "config.yml");
+    }
+
+    [Fact]
+    public async Task Start_YamlSelfReferencingAliasAsKey_ExitsWith1()
+    {
+        // An anchor that contains its own alias, used as a mapping key: the YAML library hashed the key as a whole tree
+        // and recursed until the process aborted; a key that is not a plain value is refused first (found by the config
+        // fuzz target).
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("config.yml"), "a: &a [*a]\n*a : 1\n");
+        var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"]);
+        AssertConfigFailure(result, "config.yml");
+        Assert.Contains("mapping key must be a plain value", result.AllOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_BadValueInEnvFile_ExitsWith1NamingKey()
     {
         // An invalid value coming from the env file is fatal like one from the environment.

@@ -47,8 +47,23 @@ internal static class AssemblyInspector
     }
 
     /// <summary>Reads the facts of <paramref name="path"/>.</summary>
-    /// <exception cref="BadImageFormatException">The file is not a .NET assembly.</exception>
+    /// <exception cref="BadImageFormatException">The file is not a .NET assembly, or its metadata is damaged.</exception>
     public static AssemblyFacts Read(string path)
+    {
+        try
+        {
+            return ReadFacts(path);
+        }
+        catch (Exception e) when (e is not (BadImageFormatException or IOException or UnauthorizedAccessException or OutOfMemoryException))
+        {
+            // System.Reflection.Metadata reads lazily and, on damaged tables, throws more than BadImageFormatException:
+            // an OverflowException from the stream headers was found by the plugin-package fuzz target. All of them mean
+            // the same to the user: the file is not a readable assembly, reported as one compatibility sentence.
+            throw new BadImageFormatException($"the file's metadata is damaged ({e.Message.TrimEnd('.')})", path, e);
+        }
+    }
+
+    private static AssemblyFacts ReadFacts(string path)
     {
         using var stream = File.OpenRead(path);
         using var pe = new PEReader(stream);

@@ -10,10 +10,18 @@ internal static class ManifestReader
     public static PluginManifest Read(string directory)
     {
         var path = Path.Combine(directory, PluginManifest.FileName);
+        var bytes = File.ReadAllBytes(path);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            // JsonDocument accepts invalid UTF-8 inside strings and throws InvalidOperationException only when one is
+            // read (found by the plugin-package fuzz target).
+            throw new ManifestException("$: not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException e)
         {

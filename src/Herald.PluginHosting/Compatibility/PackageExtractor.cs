@@ -26,9 +26,26 @@ internal static class PackageExtractor
         {
             // Validate every entry before writing anything, so a refused package leaves nothing half-extracted behind.
             var targets = new List<(ZipArchiveEntry Entry, string Path)>();
-            foreach (var entry in archive.Entries)
+            IReadOnlyCollection<ZipArchiveEntry> entries;
+            try
+            {
+                // The central directory is read on first access; a damaged one throws here, not in OpenRead.
+                entries = archive.Entries;
+            }
+            catch (InvalidDataException e)
+            {
+                throw new PackageException($"is not a valid zip archive ({e.Message.TrimEnd('.')})", "copy it again or rebuild it");
+            }
+
+            foreach (var entry in entries)
             {
                 var name = entry.FullName.Replace('\\', '/');
+                if (name.Contains('\0', StringComparison.Ordinal))
+                {
+                    // No file system accepts NUL in a name (Path.GetFullPath throws ArgumentException; found by the fuzz target).
+                    throw new PackageException("contains an entry whose name holds a NUL character", "the package was refused; rebuild it with the Herald plugin SDK");
+                }
+
                 var target = Path.GetFullPath(Path.Combine(root, name));
                 var isDirectory = name.EndsWith('/');
                 if (Path.IsPathRooted(name) || name.Contains(':', StringComparison.Ordinal) ||

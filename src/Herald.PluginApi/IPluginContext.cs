@@ -6,8 +6,10 @@ namespace Herald.PluginApi;
 public interface IPluginContext
 {
     /// <summary>
-    /// A logger whose entries are attributed to the plugin and user (scope <c>ModulePath</c>, <c>UserId</c>).
-    /// Use named placeholders: <c>Logger.LogInformation("Forwarded {Count} messages", n)</c>.
+    /// A logger whose entries go to the server's log under the category <c>Herald.Plugins.&lt;module path&gt;</c>, so
+    /// they are attributed to the plugin and can be filtered by it. The category is the same for all of the plugin's
+    /// users; name the user in the message where it matters. Use named placeholders:
+    /// <c>Logger.LogInformation("Forwarded {Count} messages for {User}", n, user.Name)</c>.
     /// </summary>
     ILogger Logger { get; }
 

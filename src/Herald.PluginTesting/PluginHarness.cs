@@ -1,6 +1,6 @@
 using System.Text;
 using Herald.PluginApi;
-using Herald.Server.Plugins.Instances;
+using Herald.PluginHosting.Instances;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using YamlDotNet.Core;
@@ -18,9 +18,9 @@ public sealed class PluginHarness : IAsyncDisposable
     private const string TestToken = "Ptestpluginharness";
 
     private readonly HarnessContext context;
-    private readonly WebhookRoutes routes = new();
     private readonly ConfigAdapter? config;
     private readonly PluginHarnessOptions options;
+    private WebhookRoutes? routes;
     private string? configYaml;
     private volatile bool enabled;
 
@@ -93,7 +93,7 @@ public sealed class PluginHarness : IAsyncDisposable
     {
         if (enabled)
         {
-            throw new InvalidOperationException("config is already enabled/disabled");
+            throw new InvalidOperationException(PluginTexts.AlreadyEnabledOrDisabled);
         }
 
         await Plugin.EnableAsync(cancellationToken);
@@ -106,7 +106,7 @@ public sealed class PluginHarness : IAsyncDisposable
     {
         if (!enabled)
         {
-            throw new InvalidOperationException("config is already enabled/disabled");
+            throw new InvalidOperationException(PluginTexts.AlreadyEnabledOrDisabled);
         }
 
         enabled = false;
@@ -116,13 +116,13 @@ public sealed class PluginHarness : IAsyncDisposable
 
     /// <summary>The stored configuration, as <c>GET /plugin/{id}/config</c> returns it.</summary>
     /// <exception cref="InvalidOperationException">The plugin is not a configurer (the server answers 400).</exception>
-    public string GetConfig() => config is null ? throw new InvalidOperationException("plugin does not support configurer") : configYaml ?? string.Empty;
+    public string GetConfig() => config is null ? throw new InvalidOperationException(PluginTexts.NotAConfigurer) : configYaml ?? string.Empty;
 
     /// <summary>Submits <paramref name="yaml"/>, as <c>POST /plugin/{id}/config</c> does: parsed onto a fresh default, validated by the plugin, stored as typed.</summary>
     /// <exception cref="PluginConfigException">Malformed YAML or rejected by the plugin; the previous configuration stays.</exception>
     public async Task SetConfigAsync(string yaml, CancellationToken cancellationToken = default)
     {
-        var adapter = config ?? throw new InvalidOperationException("plugin does not support configurer");
+        var adapter = config ?? throw new InvalidOperationException(PluginTexts.NotAConfigurer);
         await ApplyAsync(adapter, yaml, cancellationToken);
         configYaml = yaml;
     }
@@ -140,7 +140,7 @@ public sealed class PluginHarness : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(relativePath);
         if (!enabled)
         {
-            return new WebhookResponse(400, "plugin is disabled", null);
+            return new WebhookResponse(400, PluginTexts.Disabled, null);
         }
 
         var query = string.Empty;
@@ -170,10 +170,11 @@ public sealed class PluginHarness : IAsyncDisposable
         http.Response.Body = response;
 
         var values = new RouteValueDictionary();
-        var match = routes.Match(method.Method.ToUpperInvariant(), path, values, out var methodMismatch);
+        var methodMismatch = false;
+        var match = routes?.Match(method.Method.ToUpperInvariant(), path, values, out methodMismatch);
         if (match is null)
         {
-            return new WebhookResponse(methodMismatch ? 405 : 404, methodMismatch ? "method not allowed" : "page not found", null);
+            return new WebhookResponse(methodMismatch ? 405 : 404, methodMismatch ? "method not allowed" : PluginTexts.PageNotFound, null);
         }
 
         http.Request.RouteValues = values;
@@ -206,32 +207,11 @@ public sealed class PluginHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>The server's per-instance initialization, in its order.</summary>
+    /// <summary>The server's per-instance set-up, in its order (<see cref="InstanceSetup"/>), then enabling.</summary>
     private async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        if (Plugin is IMessenger messenger)
-        {
-            messenger.SetMessageHandler(Messages);
-        }
-
-        if (Plugin is IStorager storager)
-        {
-            storager.SetStorageHandler(Storage);
-        }
-
-        if (config is not null)
-        {
-            var yaml = options.ConfigYaml ?? config.Serialize(config.DefaultConfig());
-            await ApplyAsync(config, yaml, cancellationToken);
-            configYaml = yaml;
-        }
-
-        if (Plugin is IWebhooker webhooker)
-        {
-            webhooker.RegisterWebhook(BasePath, routes);
-        }
-
-        routes.Freeze();
+        var wiring = await InstanceSetup.WireAsync(Plugin, config, BasePath, new Steps(this), cancellationToken);
+        routes = wiring.Routes;
         if (options.Enabled)
         {
             await EnableAsync(cancellationToken);
@@ -257,6 +237,28 @@ public sealed class PluginHarness : IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new PluginConfigException(e.Message, e);
+        }
+    }
+
+    /// <summary>The harness's side of set-up: direct calls, the fake handlers, the starting YAML.</summary>
+    private sealed class Steps(PluginHarness harness) : IInstanceSetupSteps
+    {
+        public Task CallAsync(string operation, Action call, CancellationToken cancellationToken)
+        {
+            call();
+            return Task.CompletedTask;
+        }
+
+        public Task<IMessageHandler> MessageHandlerAsync(CancellationToken cancellationToken) => Task.FromResult<IMessageHandler>(harness.Messages);
+
+        public IStorageHandler StorageHandler() => harness.Storage;
+
+        public async Task<bool> ConfigureAsync(ConfigAdapter config, CancellationToken cancellationToken)
+        {
+            var yaml = harness.options.ConfigYaml ?? config.Serialize(config.DefaultConfig());
+            await ApplyAsync(config, yaml, cancellationToken);
+            harness.configYaml = yaml;
+            return true;
         }
     }
 }

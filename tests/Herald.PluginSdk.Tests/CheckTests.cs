@@ -1,10 +1,10 @@
 using System.IO.Compression;
 using System.Text.Json;
+using Herald.PluginHosting.Compatibility;
 using Herald.PluginSdk.Tests.Infrastructure;
 using Herald.PluginTool.Checking;
 using Herald.PluginTool.Commands;
 using Herald.PluginTool.Servers;
-using Herald.Server.Plugins.Compatibility;
 
 namespace Herald.PluginSdk.Tests;
 

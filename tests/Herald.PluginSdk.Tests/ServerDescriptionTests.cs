@@ -1,6 +1,6 @@
+using Herald.PluginHosting.Compatibility;
 using Herald.PluginSdk.Tests.Infrastructure;
 using Herald.PluginTool.Servers;
-using Herald.Server.Plugins.Compatibility;
 
 namespace Herald.PluginSdk.Tests;
 

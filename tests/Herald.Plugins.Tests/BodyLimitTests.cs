@@ -10,24 +10,14 @@ namespace Herald.Plugins.Tests;
 /// whoever reads them (the host for a config, the plugin for a webhook), and cost the plugin instance nothing.
 /// </summary>
 [Collection(PluginCollection.Name)]
-public sealed class BodyLimitTests(FixturePlugins fixtures) : IAsyncLifetime
+public sealed class BodyLimitTests(FixturePlugins fixtures) : PluginServerTest(fixtures)
 {
     private const string TooLarge = "{\"error\":\"Request Entity Too Large\",\"errorCode\":413,\"errorDescription\":\"request body too large\"}";
     private static readonly byte[] OverLimit = CreateOverLimit();
-    private readonly TempDirectory data = new("herald-plugins");
-    private HeraldProcess herald = null!;
 
-    public async Task InitializeAsync()
+    protected override void Deploy(string pluginsDirectory)
     {
-        herald = new HeraldProcess(new HeraldStartInfo { WorkDir = data.Path, AdminPassword = null });
-        fixtures.DeployZip("Echo", herald.PluginsDir, "echo.zip");
-        await herald.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await herald.DisposeAsync();
-        data.Dispose();
+        Fixtures.DeployZip("Echo", pluginsDirectory, "echo.zip");
     }
 
     /// <summary>10 MiB and one byte of YAML-ish text: one byte over the default limit.</summary>
@@ -71,12 +61,12 @@ public sealed class BodyLimitTests(FixturePlugins fixtures) : IAsyncLifetime
     [InlineData(true)]
     public async Task UpdateConfig_BodyOverMaxBodyBytes_Returns413AndKeepsConfig(bool chunked)
     {
-        var id = (await PluginApiClient.FindAsync(herald.Client, "herald.test/echo")).GetProperty("id").GetInt64();
-        using var client = NewClient(herald.BaseAddress, herald.Client);
+        var id = (await PluginApiClient.FindAsync(Server.Client, "herald.test/echo")).GetProperty("id").GetInt64();
+        using var client = NewClient(Server.BaseAddress, Server.Client);
         using var response = await client.PostAsync($"plugin/{id}/config", Content(chunked));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(TooLarge, await response.Content.ReadAsStringAsync());
-        Assert.Equal("magic_string: hello world\n", await herald.Client.GetStringAsync($"plugin/{id}/config"));
+        Assert.Equal("magic_string: hello world\n", await Server.Client.GetStringAsync($"plugin/{id}/config"));
     }
 
     // Invariant: a webhook body over the limit, which the plugin is reading when Kestrel refuses it, is 413 in Gotify's
@@ -86,11 +76,11 @@ public sealed class BodyLimitTests(FixturePlugins fixtures) : IAsyncLifetime
     [InlineData(true)]
     public async Task Webhook_BodyOverMaxBodyBytes_Returns413AndInstanceStaysEnabled(bool chunked)
     {
-        var item = await PluginApiClient.FindAsync(herald.Client, "herald.test/echo");
+        var item = await PluginApiClient.FindAsync(Server.Client, "herald.test/echo");
         var id = item.GetProperty("id").GetInt64();
         var token = item.GetProperty("token").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await PluginApiClient.SendAsync(herald.Client, HttpMethod.Post, $"plugin/{id}/enable")).Status);
-        using var anonymous = NewClient(herald.BaseAddress);
+        Assert.Equal(HttpStatusCode.OK, (await PluginApiClient.SendAsync(Server.Client, HttpMethod.Post, $"plugin/{id}/enable")).Status);
+        using var anonymous = NewClient(Server.BaseAddress);
 
         using (var response = await anonymous.PostAsync($"plugin/{id}/custom/{token}/message", Content(chunked)))
         {
@@ -98,18 +88,18 @@ public sealed class BodyLimitTests(FixturePlugins fixtures) : IAsyncLifetime
             Assert.Equal(TooLarge, await response.Content.ReadAsStringAsync());
         }
 
-        item = await PluginApiClient.FindAsync(herald.Client, "herald.test/echo");
+        item = await PluginApiClient.FindAsync(Server.Client, "herald.test/echo");
         Assert.True(item.GetProperty("enabled").GetBoolean(), item.ToString());
         Assert.Equal("ok", item.GetProperty("status").GetString());
-        var app = (await herald.Client.GetFromJsonAsync<JsonElement[]>("application"))!.Single(a => a.GetProperty("internal").GetBoolean());
+        var app = (await Server.Client.GetFromJsonAsync<JsonElement[]>("application"))!.Single(a => a.GetProperty("internal").GetBoolean());
         var messages = $"application/{app.GetProperty("id").GetInt64()}/message";
-        Assert.Equal(0, (await herald.Client.GetFromJsonAsync<JsonElement>(messages)).GetProperty("messages").GetArrayLength());
+        Assert.Equal(0, (await Server.Client.GetFromJsonAsync<JsonElement>(messages)).GetProperty("messages").GetArrayLength());
 
         using (var small = await anonymous.PostAsync($"plugin/{id}/custom/{token}/message", new StringContent("fits")))
         {
             Assert.Equal(HttpStatusCode.OK, small.StatusCode);
         }
 
-        Assert.Equal("fits", (await herald.Client.GetFromJsonAsync<JsonElement>(messages)).GetProperty("messages")[0].GetProperty("message").GetString());
+        Assert.Equal("fits", (await Server.Client.GetFromJsonAsync<JsonElement>(messages)).GetProperty("messages")[0].GetProperty("message").GetString());
     }
 }

@@ -11,32 +11,34 @@ namespace Herald.Plugins.Tests;
 /// never disables anything. Display and config calls wait 2 s for a slot here (10 s by default).
 /// </summary>
 [Collection(PluginCollection.Name)]
-public sealed partial class CallSlotTests(FixturePlugins fixtures) : IAsyncLifetime
+public sealed partial class CallSlotTests(FixturePlugins fixtures) : PluginServerTest(fixtures)
 {
     private const string Busy = "{\"error\":\"Service Unavailable\",\"errorCode\":503,\"errorDescription\":\"the plugin is busy: {0} waited 2 s for a call slot (at most 16 calls per user and 64 for the whole plugin run at once)\"}";
 
-    private readonly TempDirectory data = new("herald-plugins");
-    private HeraldProcess herald = null!;
     private HttpClient bob = null!;
 
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string?> Environment { get; } = new Dictionary<string, string?> { ["HERALD_PLUGIN_CONFIG_TIMEOUT"] = "2" };
+
+    public override async Task InitializeAsync()
     {
-        herald = new HeraldProcess(new HeraldStartInfo { WorkDir = data.Path, AdminPassword = null, Env = new Dictionary<string, string?> { ["HERALD_PLUGIN_CONFIG_TIMEOUT"] = "2" } });
-        fixtures.DeployZip("Echo", herald.PluginsDir, "echo.zip");
-        await herald.StartAsync();
-        bob = await PluginApiClient.CreateUserAsync(herald.Client, "bob", "bobpass");
-        foreach (var client in new[] { herald.Client, bob })
+        await base.InitializeAsync();
+        bob = await PluginApiClient.CreateUserAsync(Server.Client, "bob", "bobpass");
+        foreach (var client in new[] { Server.Client, bob })
         {
             var (id, _) = await InstanceAsync(client);
             Assert.Equal(HttpStatusCode.OK, (await PluginApiClient.SendAsync(client, HttpMethod.Post, $"plugin/{id}/enable")).Status);
         }
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         bob.Dispose();
-        await herald.DisposeAsync();
-        data.Dispose();
+        await base.DisposeAsync();
+    }
+
+    protected override void Deploy(string pluginsDirectory)
+    {
+        Fixtures.DeployZip("Echo", pluginsDirectory, "echo.zip");
     }
 
     // Invariant: one user's instance flooded with slow webhook calls, as many as the whole plugin has slots, leaves
@@ -45,20 +47,20 @@ public sealed partial class CallSlotTests(FixturePlugins fixtures) : IAsyncLifet
     [Fact]
     public async Task Slots_OneUsersInstanceFlooded_OtherUsersInstanceAnswersPromptly()
     {
-        var (adminId, adminToken) = await InstanceAsync(herald.Client);
+        var (adminId, adminToken) = await InstanceAsync(Server.Client);
         var (bobId, bobToken) = await InstanceAsync(bob);
-        await using (new HeldCalls(herald.BaseAddress, $"plugin/{adminId}/custom/{adminToken}/hold?ms=20000", 64))
+        await using (new HeldCalls(Server.BaseAddress, $"plugin/{adminId}/custom/{adminToken}/hold?ms=20000", 64))
         {
             await WaitForHoldsAsync(16);
 
             // The flooded instance's own display waits out its 2 s: by then all 64 calls have reached the server.
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await PluginApiClient.SendAsync(herald.Client, HttpMethod.Get, $"plugin/{adminId}/display")).Status);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await PluginApiClient.SendAsync(Server.Client, HttpMethod.Get, $"plugin/{adminId}/display")).Status);
 
             var watch = Stopwatch.StartNew();
             var (status, display) = await PluginApiClient.SendAsync(bob, HttpMethod.Get, $"plugin/{bobId}/display");
-            Assert.Equal((HttpStatusCode.OK, $"\"Echo plugin v1 running at: {herald.BaseAddress}plugin/{bobId}/custom/{bobToken}/echo\""), (status, display));
+            Assert.Equal((HttpStatusCode.OK, $"\"Echo plugin v1 running at: {Server.BaseAddress}plugin/{bobId}/custom/{bobToken}/echo\""), (status, display));
             Assert.Equal(HttpStatusCode.OK, (await PluginApiClient.SendAsync(bob, HttpMethod.Post, $"plugin/{bobId}/config", "magic_string: bobs\n")).Status);
-            using var anonymous = new HttpClient { BaseAddress = herald.BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
+            using var anonymous = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
             Assert.StartsWith("Magic string is: bobs\r\n", await anonymous.GetStringAsync($"plugin/{bobId}/custom/{bobToken}/echo"), StringComparison.Ordinal);
 
             // Each of the three is one short call; 5 s is generous on a loaded machine, and far below the 20 s that
@@ -66,7 +68,7 @@ public sealed partial class CallSlotTests(FixturePlugins fixtures) : IAsyncLifet
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"bob's three calls took {watch.Elapsed.TotalSeconds:0.0} s");
         }
 
-        await AssertHealthyAsync(herald.Client);
+        await AssertHealthyAsync(Server.Client);
         await AssertHealthyAsync(bob);
     }
 
@@ -75,19 +77,19 @@ public sealed partial class CallSlotTests(FixturePlugins fixtures) : IAsyncLifet
     [Fact]
     public async Task Display_NoFreeCallSlot_503JsonAndInstanceNotFaulted()
     {
-        var (id, token) = await InstanceAsync(herald.Client);
-        await using (new HeldCalls(herald.BaseAddress, $"plugin/{id}/custom/{token}/hold?ms=20000", 16))
+        var (id, token) = await InstanceAsync(Server.Client);
+        await using (new HeldCalls(Server.BaseAddress, $"plugin/{id}/custom/{token}/hold?ms=20000", 16))
         {
             await WaitForHoldsAsync(16);
 
-            var (status, body) = await PluginApiClient.SendAsync(herald.Client, HttpMethod.Get, $"plugin/{id}/display");
+            var (status, body) = await PluginApiClient.SendAsync(Server.Client, HttpMethod.Get, $"plugin/{id}/display");
             Assert.Equal((HttpStatusCode.ServiceUnavailable, Busy.Replace("{0}", "GetDisplayAsync", StringComparison.Ordinal)), (status, body));
-            (status, body) = await PluginApiClient.SendAsync(herald.Client, HttpMethod.Post, $"plugin/{id}/config", "magic_string: never stored\n");
+            (status, body) = await PluginApiClient.SendAsync(Server.Client, HttpMethod.Post, $"plugin/{id}/config", "magic_string: never stored\n");
             Assert.Equal((HttpStatusCode.ServiceUnavailable, Busy.Replace("{0}", "DefaultConfig", StringComparison.Ordinal)), (status, body));
         }
 
-        Assert.Equal("magic_string: hello world\n", await herald.Client.GetStringAsync($"plugin/{id}/config"));
-        await AssertHealthyAsync(herald.Client);
+        Assert.Equal("magic_string: hello world\n", await Server.Client.GetStringAsync($"plugin/{id}/config"));
+        await AssertHealthyAsync(Server.Client);
     }
 
     private static async Task<(long Id, string Token)> InstanceAsync(HttpClient client)
@@ -100,9 +102,9 @@ public sealed partial class CallSlotTests(FixturePlugins fixtures) : IAsyncLifet
     private async Task WaitForHoldsAsync(int count)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (HoldStarted().Count(herald.Log) < count)
+        while (HoldStarted().Count(Server.Log) < count)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"{HoldStarted().Count(herald.Log)} of {count} held calls started within 15 s:\n{herald.Log}");
+            Assert.True(DateTime.UtcNow < deadline, $"{HoldStarted().Count(Server.Log)} of {count} held calls started within 15 s:\n{Server.Log}");
             await Task.Delay(50);
         }
     }

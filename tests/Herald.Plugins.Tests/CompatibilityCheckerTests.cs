@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Herald.PluginApi;
+using Herald.PluginHosting.Compatibility;
 using Herald.Plugins.Tests.Infrastructure;
-using Herald.Server.Plugins.Compatibility;
 
 namespace Herald.Plugins.Tests;
 

@@ -14,25 +14,15 @@ namespace Herald.Plugins.Tests;
 /// work, new users, hot upgrade and removal.
 /// </summary>
 [Collection(PluginCollection.Name)]
-public sealed class EchoEndToEndTests(FixturePlugins fixtures) : IAsyncLifetime
+public sealed class EchoEndToEndTests(FixturePlugins fixtures) : PluginServerTest(fixtures)
 {
     private static readonly TimeSpan HotSwapLimit = TimeSpan.FromSeconds(2);
-    private readonly TempDirectory data = new("herald-plugins");
-    private HeraldProcess herald = null!;
 
-    private HttpClient Client => herald.Client;
+    private HttpClient Client => Server.Client;
 
-    public async Task InitializeAsync()
+    protected override void Deploy(string pluginsDirectory)
     {
-        herald = new HeraldProcess(new HeraldStartInfo { WorkDir = data.Path, AdminPassword = null });
-        fixtures.DeployZip("Echo", herald.PluginsDir, "echo.zip");
-        await herald.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await herald.DisposeAsync();
-        data.Dispose();
+        Fixtures.DeployZip("Echo", pluginsDirectory, "echo.zip");
     }
 
     // Invariant: Gotify's /plugin semantics hold for a real plugin package, end to end.
@@ -64,7 +54,7 @@ public sealed class EchoEndToEndTests(FixturePlugins fixtures) : IAsyncLifetime
         Assert.Equal("config is already enabled/disabled", PluginApiClient.ErrorDescription(body));
 
         // Webhook with the token as only credential: no auth header.
-        using var anonymous = new HttpClient { BaseAddress = herald.BaseAddress };
+        using var anonymous = new HttpClient { BaseAddress = Server.BaseAddress };
         Assert.Equal($"Magic string is: hello world\r\nEcho server running at /plugin/{id}/custom/{token}/echo (v1)", await anonymous.GetStringAsync(echoPath));
         Assert.Equal("hello Ada (v1)", await anonymous.GetStringAsync($"plugin/{id}/custom/{token}/hello/Ada"));
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"plugin/{id}/custom/{token}/nope")).StatusCode);
@@ -117,7 +107,7 @@ public sealed class EchoEndToEndTests(FixturePlugins fixtures) : IAsyncLifetime
         Assert.StartsWith("Magic string is: abracadabra\r\n", await anonymous.GetStringAsync(echoPath), StringComparison.Ordinal);
 
         // Display gets the request's public base URL.
-        Assert.Equal($"\"Echo plugin v1 running at: {herald.BaseAddress}plugin/{id}/custom/{token}/echo\"", await Client.GetStringAsync($"plugin/{id}/display"));
+        Assert.Equal($"\"Echo plugin v1 running at: {Server.BaseAddress}plugin/{id}/custom/{token}/echo\"", await Client.GetStringAsync($"plugin/{id}/display"));
         using (var proxied = new HttpRequestMessage(HttpMethod.Get, $"plugin/{id}/display"))
         {
             proxied.Headers.Add("X-Forwarded-Proto", "https");
@@ -152,7 +142,7 @@ public sealed class EchoEndToEndTests(FixturePlugins fixtures) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, created.StatusCode);
         }
 
-        using var bob = new HttpClient { BaseAddress = herald.BaseAddress };
+        using var bob = new HttpClient { BaseAddress = Server.BaseAddress };
         bob.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("bob:bobpass")));
         var bobs = await PluginApiClient.FindAsync(bob, "herald.test/echo");
         Assert.NotEqual(id, bobs.GetProperty("id").GetInt64());
@@ -165,6 +155,17 @@ public sealed class EchoEndToEndTests(FixturePlugins fixtures) : IAsyncLifetime
         Assert.Equal("unknown plugin", PluginApiClient.ErrorDescription(body));
     }
 
+    // Invariant (IPluginContext.Logger's promise): what a plugin logs reaches the server's log under the category
+    // Herald.Plugins.<module path>, so an operator can tell which plugin wrote it and filter by it.
+    [Fact]
+    public async Task Logger_PluginLogsOnEnable_EntryInServerLogUnderPluginCategory()
+    {
+        var id = (await PluginApiClient.FindAsync(Client, "herald.test/echo")).GetProperty("id").GetInt64();
+        Assert.DoesNotContain("Echo v1 enabled for admin", Server.Log, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await PluginApiClient.SendAsync(Client, HttpMethod.Post, $"plugin/{id}/enable")).Status);
+        await Server.WaitForLogAsync("info: Herald.Plugins.herald.test/echo[0] Echo v1 enabled for admin", TimeSpan.FromSeconds(5));
+    }
+
     // Invariant: replacing a package keeps every user's enabled state, config and storage, and the old version's load
     // context is collected; deleting it disables and unloads it; a new one appears, all within 2 s, without a restart.
     [Fact]
@@ -175,11 +176,11 @@ public sealed class EchoEndToEndTests(FixturePlugins fixtures) : IAsyncLifetime
         var token = item.GetProperty("token").GetString()!;
         Assert.Equal(HttpStatusCode.OK, (await PluginApiClient.SendAsync(Client, HttpMethod.Post, $"plugin/{id}/enable")).Status);
         Assert.Equal(HttpStatusCode.OK, (await PluginApiClient.SendAsync(Client, HttpMethod.Post, $"plugin/{id}/config", "magic_string: kept\n")).Status);
-        using var anonymous = new HttpClient { BaseAddress = herald.BaseAddress };
+        using var anonymous = new HttpClient { BaseAddress = Server.BaseAddress };
         await anonymous.GetStringAsync($"plugin/{id}/custom/{token}/echo");
         await anonymous.GetStringAsync($"plugin/{id}/custom/{token}/echo");
 
-        fixtures.DeployZip("EchoV2", herald.PluginsDir, "echo.zip");
+        Fixtures.DeployZip("EchoV2", Server.PluginsDir, "echo.zip");
         var items = await PluginApiClient.WaitForListAsync(Client, l => l.Any(i => i.GetProperty("version").GetString() == "2.0.0"), HotSwapLimit);
         var upgraded = items.Single(i => i.GetProperty("modulePath").GetString() == "herald.test/echo");
         Assert.Equal(id, upgraded.GetProperty("id").GetInt64());
@@ -189,14 +190,14 @@ public sealed class EchoEndToEndTests(FixturePlugins fixtures) : IAsyncLifetime
         Assert.Equal($"Magic string is: kept\r\nEcho server running at /plugin/{id}/custom/{token}/echo (v2)", await anonymous.GetStringAsync($"plugin/{id}/custom/{token}/echo"));
         var state = await anonymous.GetFromJsonAsync<JsonElement>($"plugin/{id}/custom/{token}/state");
         Assert.Equal(3, state.GetProperty("CalledTimes").GetInt32()); // storage survived the upgrade
-        await herald.WaitForLogAsync("Plugin herald.test/echo 1.0.0 from echo.zip was unloaded and its memory freed", TimeSpan.FromSeconds(10));
+        await Server.WaitForLogAsync("Plugin herald.test/echo 1.0.0 from echo.zip was unloaded and its memory freed", TimeSpan.FromSeconds(10));
 
-        File.Delete(Path.Combine(herald.PluginsDir, "echo.zip"));
+        File.Delete(Path.Combine(Server.PluginsDir, "echo.zip"));
         await PluginApiClient.WaitForListAsync(Client, l => l.Length == 0, HotSwapLimit);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"plugin/{id}/custom/{token}/echo")).StatusCode);
-        await herald.WaitForLogAsync("Plugin herald.test/echo 2.0.0 from echo.zip was unloaded and its memory freed", TimeSpan.FromSeconds(10));
+        await Server.WaitForLogAsync("Plugin herald.test/echo 2.0.0 from echo.zip was unloaded and its memory freed", TimeSpan.FromSeconds(10));
 
-        fixtures.DeployZip("ConflictA", herald.PluginsDir, "conflict-a.zip");
+        Fixtures.DeployZip("ConflictA", Server.PluginsDir, "conflict-a.zip");
         await PluginApiClient.WaitForListAsync(Client, l => l.Any(i => i.GetProperty("modulePath").GetString() == "herald.test/conflict-a"), HotSwapLimit);
     }
 
@@ -207,9 +208,9 @@ public sealed class EchoEndToEndTests(FixturePlugins fixtures) : IAsyncLifetime
     {
         var id = (await PluginApiClient.FindAsync(Client, "herald.test/echo")).GetProperty("id").GetInt64();
         Assert.Equal(HttpStatusCode.OK, (await PluginApiClient.SendAsync(Client, HttpMethod.Post, $"plugin/{id}/enable")).Status);
-        await herald.KillAsync();
+        await Server.KillAsync();
 
-        using (var db = new SqliteConnection($"Data Source={herald.DatabasePath};Pooling=False"))
+        using (var db = new SqliteConnection($"Data Source={Server.DatabasePath};Pooling=False"))
         {
             db.Open();
             using var command = db.CreateCommand();
@@ -219,7 +220,7 @@ public sealed class EchoEndToEndTests(FixturePlugins fixtures) : IAsyncLifetime
             Assert.Equal(1, command.ExecuteNonQuery());
         }
 
-        await herald.StartAsync();
+        await Server.StartAsync();
         var item = await PluginApiClient.FindAsync(Client, "herald.test/echo");
         Assert.False(item.GetProperty("enabled").GetBoolean());
         Assert.Equal("faulted", item.GetProperty("status").GetString());

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using Herald.PluginApi;
+using Herald.PluginHosting.Compatibility;
+using Herald.PluginHosting.Instances;
 using Herald.Plugins.Tests.Infrastructure;
-using Herald.Server.Plugins;
-using Herald.Server.Plugins.Compatibility;
 using Herald.Server.Plugins.Instances;
 using Herald.Server.Plugins.Invocation;
 using Herald.Server.Plugins.Loading;
@@ -43,12 +43,13 @@ public sealed class UnloadTests(FixturePlugins fixtures) : IDisposable
     private async Task<WeakReference> LoadUseAndUnloadAsync(string folder, bool useConfig)
     {
         var environment = ServerEnvironment.Current(typeof(IPlugin).Assembly.GetName().Version!);
-        var options = new PluginHostOptions { PluginsDirectory = temp.Path, StateDirectory = temp.Combine("state") };
         var invoker = new PluginInvoker(NullLogger<PluginInvoker>.Instance);
-        var loader = new PluginLoader(invoker, environment, options, NullLogger<PluginLoader>.Instance);
+        var loader = new PluginLoader(environment, temp.Combine("state"), () => new CallSlots(64, 16));
         var report = new CompatibilityChecker(environment).Check(Path.GetFileName(folder), PluginSourceKind.Folder, folder);
         Assert.True(report.IsCompatible, report.Error);
-        var plugin = (await loader.LoadAsync(report.Descriptor!, CancellationToken.None)).Plugin!;
+        var loaded = loader.Load(report.Descriptor!);
+        var plugin = loaded.Plugin!;
+        plugin.Factory = await invoker.InvokeAsync(plugin.Call(null, "constructor", TimeSpan.FromSeconds(5)), _ => Task.FromResult((IPluginFactory)Activator.CreateInstance(loaded.FactoryType!)!), CancellationToken.None);
 
         var context = new InstanceContext(plugin, 1, NullLogger.Instance, invoker, _ => { });
         var instance = plugin.Factory!.Create(new UserContext(1, "admin", true), context);
@@ -63,7 +64,7 @@ public sealed class UnloadTests(FixturePlugins fixtures) : IDisposable
             await Task.Delay(300);
         }
 
-        await invoker.InvokeAsync(new PluginCall(plugin, 1, "DisableAsync", TimeSpan.FromSeconds(5), Offload: true), instance.DisableAsync, CancellationToken.None);
+        await invoker.InvokeAsync(plugin.Call(1, "DisableAsync", TimeSpan.FromSeconds(5)), instance.DisableAsync, CancellationToken.None);
         await context.StopBackgroundAsync(TimeSpan.FromSeconds(1), close: true);
         context.Dispose();
         return plugin.Unload();

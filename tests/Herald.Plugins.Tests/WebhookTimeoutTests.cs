@@ -12,28 +12,25 @@ namespace Herald.Plugins.Tests;
 /// timeout is 4 s here (30 s by default) so that slow clients outlast it quickly.
 /// </summary>
 [Collection(PluginCollection.Name)]
-public sealed class WebhookTimeoutTests(FixturePlugins fixtures) : IAsyncLifetime
+public sealed class WebhookTimeoutTests(FixturePlugins fixtures) : PluginServerTest(fixtures)
 {
-    private readonly TempDirectory data = new("herald-plugins");
-    private HeraldProcess herald = null!;
     private long id;
     private string token = null!;
 
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string?> Environment { get; } = new Dictionary<string, string?> { ["HERALD_PLUGIN_WEBHOOK_TIMEOUT"] = "4" };
+
+    public override async Task InitializeAsync()
     {
-        herald = new HeraldProcess(new HeraldStartInfo { WorkDir = data.Path, AdminPassword = null, Env = new Dictionary<string, string?> { ["HERALD_PLUGIN_WEBHOOK_TIMEOUT"] = "4" } });
-        fixtures.DeployZip("Echo", herald.PluginsDir, "echo.zip");
-        await herald.StartAsync();
-        var item = await PluginApiClient.FindAsync(herald.Client, "herald.test/echo");
+        await base.InitializeAsync();
+        var item = await PluginApiClient.FindAsync(Server.Client, "herald.test/echo");
         id = item.GetProperty("id").GetInt64();
         token = item.GetProperty("token").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await PluginApiClient.SendAsync(herald.Client, HttpMethod.Post, $"plugin/{id}/enable")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PluginApiClient.SendAsync(Server.Client, HttpMethod.Post, $"plugin/{id}/enable")).Status);
     }
 
-    public async Task DisposeAsync()
+    protected override void Deploy(string pluginsDirectory)
     {
-        await herald.DisposeAsync();
-        data.Dispose();
+        Fixtures.DeployZip("Echo", pluginsDirectory, "echo.zip");
     }
 
     // Invariant: a body that takes longer to arrive than the webhook timeout is the client's time, not the plugin's:
@@ -44,10 +41,10 @@ public sealed class WebhookTimeoutTests(FixturePlugins fixtures) : IAsyncLifetim
         // 4 clients, 3000 bytes each at 500 bytes/s (above Kestrel's 240 bytes/s minimum): 6 s per body, 1.5 × the timeout.
         var bodies = "abcd".Select(c => Encoding.ASCII.GetBytes(new string(c, 3000))).ToArray();
         var answers = await Task.WhenAll(bodies.Select(body =>
-            SlowClient.PostAsync(herald.BaseAddress, $"/plugin/{id}/custom/{token}/message", body, send: body.Length, piece: 50, pause: TimeSpan.FromMilliseconds(100), timeout: TimeSpan.FromSeconds(60))));
+            SlowClient.PostAsync(Server.BaseAddress, $"/plugin/{id}/custom/{token}/message", body, send: body.Length, piece: 50, pause: TimeSpan.FromMilliseconds(100), timeout: TimeSpan.FromSeconds(60))));
 
         Assert.All(answers, a => Assert.Equal(200, a.Status));
-        var messages = (await herald.Client.GetFromJsonAsync<JsonElement>("message")).GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("message").GetString()).ToList();
+        var messages = (await Server.Client.GetFromJsonAsync<JsonElement>("message")).GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("message").GetString()).ToList();
         Assert.All(bodies, body => Assert.Contains(Encoding.ASCII.GetString(body), messages));
         await AssertHealthyAsync();
     }
@@ -57,13 +54,13 @@ public sealed class WebhookTimeoutTests(FixturePlugins fixtures) : IAsyncLifetim
     [Fact]
     public async Task Webhook_BodyStalls_408AndInstanceNotFaulted()
     {
-        var (status, body) = await SlowClient.PostAsync(herald.BaseAddress, $"/plugin/{id}/custom/{token}/message", new byte[1000], send: 10, piece: 10, pause: TimeSpan.Zero, timeout: TimeSpan.FromSeconds(30));
+        var (status, body) = await SlowClient.PostAsync(Server.BaseAddress, $"/plugin/{id}/custom/{token}/message", new byte[1000], send: 10, piece: 10, pause: TimeSpan.Zero, timeout: TimeSpan.FromSeconds(30));
 
         Assert.Equal(408, status);
         var error = JsonDocument.Parse(body).RootElement;
         Assert.Equal("Request Timeout", error.GetProperty("error").GetString());
         Assert.Equal(408, error.GetProperty("errorCode").GetInt32());
-        Assert.Equal(0, (await herald.Client.GetFromJsonAsync<JsonElement>("message")).GetProperty("messages").GetArrayLength()); // the plugin never ran
+        Assert.Equal(0, (await Server.Client.GetFromJsonAsync<JsonElement>("message")).GetProperty("messages").GetArrayLength()); // the plugin never ran
         await AssertHealthyAsync();
     }
 
@@ -72,12 +69,12 @@ public sealed class WebhookTimeoutTests(FixturePlugins fixtures) : IAsyncLifetim
     [Fact]
     public async Task Webhook_HandlerOverrunsWithWholeRequest_500AndInstanceFaulted()
     {
-        using var anonymous = new HttpClient { BaseAddress = herald.BaseAddress };
+        using var anonymous = new HttpClient { BaseAddress = Server.BaseAddress };
         using var response = await anonymous.GetAsync($"plugin/{id}/custom/{token}/hold?ms=20000");
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal("{\"error\":\"Internal Server Error\",\"errorCode\":500,\"errorDescription\":\"webhook GET hold did not finish within 4 s\"}", await response.Content.ReadAsStringAsync());
-        var item = await PluginApiClient.WaitForListAsync(herald.Client, l => !l.Single().GetProperty("enabled").GetBoolean(), TimeSpan.FromSeconds(10));
+        var item = await PluginApiClient.WaitForListAsync(Server.Client, l => !l.Single().GetProperty("enabled").GetBoolean(), TimeSpan.FromSeconds(10));
         Assert.Equal("faulted", item.Single().GetProperty("status").GetString());
         Assert.Equal("Disabled by Herald because webhook GET hold did not finish within 4 s.", item.Single().GetProperty("statusMessage").GetString());
     }
@@ -89,7 +86,7 @@ public sealed class WebhookTimeoutTests(FixturePlugins fixtures) : IAsyncLifetim
     {
         // 48 calls of 2.5 s into a share of 16: the first 16 run at once, the next 16 once those end (after 2.5 s of
         // waiting, inside the 4 s), and the last 16 find no slot within 4 s.
-        await using var held = new HeldCalls(herald.BaseAddress, $"plugin/{id}/custom/{token}/hold?ms=2500", 48);
+        await using var held = new HeldCalls(Server.BaseAddress, $"plugin/{id}/custom/{token}/hold?ms=2500", 48);
         var answers = await Task.WhenAll(held.Answers);
 
         var busy = answers.Where(a => a.Status == HttpStatusCode.ServiceUnavailable).ToList();
@@ -103,10 +100,10 @@ public sealed class WebhookTimeoutTests(FixturePlugins fixtures) : IAsyncLifetim
 
     private async Task AssertHealthyAsync()
     {
-        var item = await PluginApiClient.FindAsync(herald.Client, "herald.test/echo");
+        var item = await PluginApiClient.FindAsync(Server.Client, "herald.test/echo");
         Assert.True(item.GetProperty("enabled").GetBoolean());
         Assert.Equal("ok", item.GetProperty("status").GetString());
-        using var anonymous = new HttpClient { BaseAddress = herald.BaseAddress };
+        using var anonymous = new HttpClient { BaseAddress = Server.BaseAddress };
         Assert.StartsWith("Magic string is:", await anonymous.GetStringAsync($"plugin/{id}/custom/{token}/echo"), StringComparison.Ordinal);
     }
 }

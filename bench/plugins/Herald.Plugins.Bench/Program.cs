@@ -7,9 +7,9 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Herald.Bench.Plugin;
+using Herald.PluginHosting.Compatibility;
 using Herald.Server.Configuration;
 using Herald.Server.Hosting;
-using Herald.Server.Plugins.Compatibility;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // The plugin benchmark (bench/plugins/README.md):

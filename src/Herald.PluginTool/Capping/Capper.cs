@@ -85,7 +85,7 @@ internal sealed class Capper(ServerTarget server, string projectPath, TextWriter
         {
             // The plugin API reaches a plugin through Herald's own packages; Herald.PluginSdk X ships the API of Herald X.
             var heraldCarrier = package.Paths.Select(p => p[0]).FirstOrDefault(p => p.Id.StartsWith("Herald.Plugin", StringComparison.OrdinalIgnoreCase));
-            if (heraldCarrier is not null && string.Equals(package.Assembly, Herald.Server.Plugins.Compatibility.ServerEnvironment.PluginApiAssemblyName, StringComparison.OrdinalIgnoreCase))
+            if (heraldCarrier is not null && string.Equals(package.Assembly, Herald.PluginHosting.Compatibility.ServerEnvironment.PluginApiAssemblyName, StringComparison.OrdinalIgnoreCase))
             {
                 changes += SetDirect(files, heraldCarrier.Id, server.Description.ServerVersion);
                 continue;

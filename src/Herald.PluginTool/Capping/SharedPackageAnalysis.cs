@@ -1,5 +1,5 @@
+using Herald.PluginHosting.Compatibility;
 using Herald.PluginTool.Servers;
-using Herald.Server.Plugins.Compatibility;
 using NuGet.Versioning;
 
 namespace Herald.PluginTool.Capping;

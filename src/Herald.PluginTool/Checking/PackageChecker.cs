@@ -1,5 +1,6 @@
+using Herald.PluginHosting.Compatibility;
+using Herald.PluginHosting.Staging;
 using Herald.PluginTool.Servers;
-using Herald.Server.Plugins.Compatibility;
 
 namespace Herald.PluginTool.Checking;
 
@@ -12,8 +13,8 @@ namespace Herald.PluginTool.Checking;
 internal sealed record PackageVerdict(string SourceName, string? Error, IReadOnlyList<string> Warnings, PluginDescriptor? Descriptor, ServerTarget Server);
 
 /// <summary>
-/// Runs the server's pre-load compatibility check on a package outside any server: the same staging rules (a zip is
-/// extracted with the server's extractor, a folder or single dll is read in place), the same checker, the same sentences.
+/// Runs the server's pre-load compatibility check on a package outside any server: the server's classification of
+/// folder entries, its stager, its checker, its sentences.
 /// </summary>
 internal sealed class PackageChecker(string depsJsonPath, string? serverRuntimeIdentifier)
 {
@@ -24,56 +25,35 @@ internal sealed class PackageChecker(string depsJsonPath, string? serverRuntimeI
     public PackageVerdict Check(string path, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var full = Path.GetFullPath(path);
-        var sourceName = Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar));
+        var full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
+        var sourceName = Path.GetFileName(full);
         if (!File.Exists(full) && !Directory.Exists(full))
         {
             throw new Packaging.PackagingException($"{path} does not exist");
         }
 
-        var kind = KindOf(full);
-        if (kind is null)
+        if (PluginSource.KindOf(full) is not { } kind)
         {
-            var server = ServerFor(null);
-            return new PackageVerdict(sourceName, CompatibilityMessages.NotAPlugin(sourceName), [], null, server);
+            return new PackageVerdict(sourceName, CompatibilityMessages.NotAPlugin(sourceName), [], null, ServerFor(null));
         }
 
-        // As the server stages them: a zip extracted, a single dll copied alone (so nothing beside it counts), a folder read as is.
-        var staging = kind == PluginSourceKind.Folder ? null : Path.Combine(Path.GetTempPath(), "herald-plugin-check-" + Guid.NewGuid().ToString("N"));
+        // Staged by the server's own stager (a zip extracted, a folder copied, a single dll copied alone, so nothing
+        // beside it counts), into a throw-away staging folder instead of the server's.
+        var staging = Path.Combine(Path.GetTempPath(), "herald-plugin-check-" + Guid.NewGuid().ToString("N"));
         try
         {
-            string packageDirectory;
-            if (kind == PluginSourceKind.Dll)
+            if (new PluginStager(staging).TryStage(sourceName, full, kind, out var error) is not { } packageDirectory)
             {
-                Directory.CreateDirectory(staging!);
-                File.Copy(full, Path.Combine(staging!, sourceName));
-                packageDirectory = staging!;
-            }
-            else if (staging is not null)
-            {
-                try
-                {
-                    PackageExtractor.Extract(full, staging);
-                }
-                catch (PackageException e)
-                {
-                    return new PackageVerdict(sourceName, CompatibilityMessages.Package(sourceName, e.Problem, e.Remedy), [], null, ServerFor(null));
-                }
-
-                packageDirectory = staging;
-            }
-            else
-            {
-                packageDirectory = full;
+                return new PackageVerdict(sourceName, error, [], null, ServerFor(null));
             }
 
-            var target = ServerFor(ManifestRuntimeIdentifier(packageDirectory, kind.Value));
-            var report = new CompatibilityChecker(target.Environment).Check(sourceName, kind.Value, packageDirectory, kind == PluginSourceKind.Dll ? sourceName : null);
+            var target = ServerFor(ManifestRuntimeIdentifier(packageDirectory, kind));
+            var report = new CompatibilityChecker(target.Environment).Check(sourceName, kind, packageDirectory, kind == PluginSourceKind.Dll ? sourceName : null);
             return new PackageVerdict(sourceName, report.Error, report.Warnings, report.Descriptor, target);
         }
         finally
         {
-            if (staging is not null && Directory.Exists(staging))
+            if (Directory.Exists(staging))
             {
                 Directory.Delete(staging, recursive: true);
             }
@@ -87,22 +67,6 @@ internal sealed class PackageChecker(string depsJsonPath, string? serverRuntimeI
         var target = ServerFor(null);
         var report = new CompatibilityChecker(target.Environment).Check(entryAssembly, PluginSourceKind.Dll, directory, entryAssembly);
         return new PackageVerdict(entryAssembly, report.Error, report.Warnings, report.Descriptor, target);
-    }
-
-    /// <summary>How the server classifies a plugins-folder entry: .zip, folder with or without manifest, single .dll; else not a plugin.</summary>
-    public static PluginSourceKind? KindOf(string path)
-    {
-        if (Directory.Exists(path))
-        {
-            return PluginSourceKind.Folder;
-        }
-
-        if (path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
-        {
-            return PluginSourceKind.Zip;
-        }
-
-        return path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? PluginSourceKind.Dll : null;
     }
 
     private static string? ManifestRuntimeIdentifier(string directory, PluginSourceKind kind)

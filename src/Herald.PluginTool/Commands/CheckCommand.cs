@@ -1,7 +1,7 @@
 using System.CommandLine;
+using Herald.PluginHosting.Compatibility;
 using Herald.PluginTool.Checking;
 using Herald.PluginTool.Servers;
-using Herald.Server.Plugins.Compatibility;
 
 namespace Herald.PluginTool.Commands;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Herald.Server.Plugins.Compatibility;
+using Herald.PluginHosting.Compatibility;
 using NuGet.Versioning;
 
 namespace Herald.PluginTool.Servers;

@@ -1,4 +1,4 @@
-using Herald.Server.Plugins.Compatibility;
+using Herald.PluginHosting.Compatibility;
 
 namespace Herald.PluginTool.Servers;
 

@@ -3,6 +3,7 @@ using Herald.Server.Api;
 using Herald.Server.Auth;
 using Herald.Server.Configuration;
 using Herald.Server.Plugins;
+using Herald.Server.Plugins.Http;
 using Herald.Server.Services;
 using Herald.Server.Storage;
 using Herald.Server.Streaming;

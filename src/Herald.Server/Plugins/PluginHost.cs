@@ -1,6 +1,5 @@
 using Herald.Server.Configuration;
 using Herald.Server.Model;
-using Herald.Server.Plugins.Http;
 using Herald.Server.Plugins.Instances;
 using Herald.Server.Plugins.Invocation;
 using Herald.Server.Plugins.Loading;
@@ -8,7 +7,7 @@ using Herald.Server.Services;
 
 namespace Herald.Server.Plugins;
 
-/// <summary>Wires the plugin host into the server: services, start/stop with the host, user observer, routes.</summary>
+/// <summary>Wires the plugin host into the server: services, start/stop with the host, user observer (the routes are Plugins/Http's).</summary>
 internal static class PluginHost
 {
     /// <summary>Registers the plugin host for <paramref name="settings"/>' <c>pluginsdir</c>.</summary>
@@ -24,9 +23,6 @@ internal static class PluginHost
         services.AddHostedService<PluginHostedService>();
         return services;
     }
-
-    /// <summary>Maps <c>/plugin</c> and the webhook routes.</summary>
-    public static void MapHeraldPlugins(this IEndpointRouteBuilder routes) => PluginEndpoints.Map(routes);
 
     /// <summary>Loads plugins before the server accepts requests, and stops them on shutdown.</summary>
     private sealed class PluginHostedService(PluginManager manager) : IHostedService

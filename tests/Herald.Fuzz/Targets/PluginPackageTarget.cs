@@ -1,6 +1,6 @@
 using System.IO.Compression;
-using Herald.Server.Plugins.Compatibility;
-using Herald.Server.Plugins.Loading;
+using Herald.PluginHosting.Compatibility;
+using Herald.PluginHosting.Staging;
 
 namespace Herald.Fuzz.Targets;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using Herald.Server.Plugins.Compatibility;
+using Herald.PluginHosting.Compatibility;
 
 namespace Herald.Web.Tests.Infrastructure;
 

@@ -1,29 +1,33 @@
 using Herald.Server.Api;
 using Herald.Server.Auth;
+using Herald.Server.Plugins.Instances;
+using Herald.Server.Storage;
 
 namespace Herald.Server.Plugins.Http;
 
 /// <summary>
 /// <c>/plugin</c>: list, enable/disable, config (YAML) and display of the caller's plugin instances, with Gotify's
-/// status codes and error texts. All need a client token or session (Gotify's RequireClient), no elevation.
+/// status codes and error texts (<see cref="PluginRefusals"/>). All need a client token or session (Gotify's
+/// RequireClient), no elevation.
 /// </summary>
 internal static class PluginEndpoints
 {
-    public static void Map(IEndpointRouteBuilder routes)
+    /// <summary>Maps <c>/plugin</c> and the webhook routes.</summary>
+    public static void MapHeraldPlugins(this IEndpointRouteBuilder routes)
     {
         routes.MapGotify(HttpMethods.Get, "/plugin", AuthRequirement.Client, ListAsync);
-        routes.MapGotify(HttpMethods.Get, "/plugin/{id}/config", AuthRequirement.Client, GetConfigAsync);
-        routes.MapGotify(HttpMethods.Post, "/plugin/{id}/config", AuthRequirement.Client, UpdateConfigAsync);
-        routes.MapGotify(HttpMethods.Get, "/plugin/{id}/display", AuthRequirement.Client, GetDisplayAsync);
-        routes.MapGotify(HttpMethods.Post, "/plugin/{id}/enable", AuthRequirement.Client, context => SetEnabledAsync(context, true));
-        routes.MapGotify(HttpMethods.Post, "/plugin/{id}/disable", AuthRequirement.Client, context => SetEnabledAsync(context, false));
+        routes.MapGotify(HttpMethods.Get, "/plugin/{id}/config", AuthRequirement.Client, PluginRefusals.Answered(GetConfigAsync));
+        routes.MapGotify(HttpMethods.Post, "/plugin/{id}/config", AuthRequirement.Client, PluginRefusals.Answered(UpdateConfigAsync));
+        routes.MapGotify(HttpMethods.Get, "/plugin/{id}/display", AuthRequirement.Client, PluginRefusals.Answered(GetDisplayAsync));
+        routes.MapGotify(HttpMethods.Post, "/plugin/{id}/enable", AuthRequirement.Client, PluginRefusals.Answered(context => SetEnabledAsync(context, true)));
+        routes.MapGotify(HttpMethods.Post, "/plugin/{id}/disable", AuthRequirement.Client, PluginRefusals.Answered(context => SetEnabledAsync(context, false)));
         WebhookEndpoint.Map(routes);
     }
 
     private static async Task ListAsync(HttpContext context)
     {
         var plugins = context.Service<PluginManager>();
-        var items = await PluginListing.ForUserAsync(plugins, context.GetCaller().User.Id, context.RequestAborted);
+        var items = await PluginListing.ForUserAsync(plugins, context.Service<IHeraldStore>(), context.GetCaller().User.Id, context.RequestAborted);
         await Responses.Json(context, items, PluginJson.Default.IReadOnlyListPluginConfJson);
     }
 
@@ -31,7 +35,7 @@ internal static class PluginEndpoints
     {
         var plugins = context.Service<PluginManager>();
         var instance = await plugins.RequireInstanceAsync(context.GetCaller().User.Id, RouteValues.Id(context), context.RequestAborted);
-        var yaml = await plugins.GetConfigAsync(instance, context.RequestAborted);
+        var yaml = await plugins.Calls.GetConfigAsync(instance, context.RequestAborted);
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/x-yaml";
         await context.Response.Body.WriteAsync(yaml, context.RequestAborted);
@@ -42,7 +46,7 @@ internal static class PluginEndpoints
         var plugins = context.Service<PluginManager>();
         var instance = await plugins.RequireInstanceAsync(context.GetCaller().User.Id, RouteValues.Id(context), context.RequestAborted);
         var body = await RequestBody.ReadBytesAsync(context);
-        await plugins.UpdateConfigAsync(instance, body, context.RequestAborted);
+        await plugins.Calls.UpdateConfigAsync(instance, body, context.RequestAborted);
         await Responses.Empty(context);
     }
 
@@ -50,7 +54,7 @@ internal static class PluginEndpoints
     {
         var plugins = context.Service<PluginManager>();
         var instance = await plugins.RequireInstanceAsync(context.GetCaller().User.Id, RouteValues.Id(context), context.RequestAborted);
-        var display = await plugins.GetDisplayAsync(instance, PublicBaseUrl(context.Request), context.RequestAborted);
+        var display = await plugins.Calls.GetDisplayAsync(instance, PublicBaseUrl(context.Request), context.RequestAborted);
         await Responses.Json(context, display, PluginJson.Default.String);
     }
 

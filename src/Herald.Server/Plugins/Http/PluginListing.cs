@@ -1,12 +1,14 @@
+using Herald.Server.Storage;
+
 namespace Herald.Server.Plugins.Http;
 
 /// <summary>Builds <c>GET /plugin</c>: the caller's live instances as Gotify lists them, then the plugins that failed to load.</summary>
 internal static class PluginListing
 {
-    public static async Task<IReadOnlyList<PluginConfJson>> ForUserAsync(PluginManager plugins, long userId, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<PluginConfJson>> ForUserAsync(PluginManager plugins, IPluginConfStore store, long userId, CancellationToken cancellationToken)
     {
         var items = new List<PluginConfJson>();
-        var confs = await plugins.Store.GetPluginConfsByUserAsync(userId, cancellationToken);
+        var confs = await store.GetPluginConfsByUserAsync(userId, cancellationToken);
         var listed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var conf in confs)
         {

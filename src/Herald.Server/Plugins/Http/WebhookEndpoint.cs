@@ -1,4 +1,6 @@
+using Herald.PluginHosting.Instances;
 using Herald.Server.Api;
+using Herald.Server.Plugins.Instances;
 using Herald.Server.Plugins.Invocation;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -13,6 +15,12 @@ namespace Herald.Server.Plugins.Http;
 /// </summary>
 internal static class WebhookEndpoint
 {
+    /// <summary>
+    /// Kestrel refusing the request body a webhook was reading (over server.maxbodybytes, too slow, malformed) is the
+    /// client's failure, not the plugin's: the error middleware answers it in Gotify's format (413 …).
+    /// </summary>
+    private static readonly Func<Exception, bool> RefusedBody = static e => e is BadHttpRequestException;
+
     public static void Map(IEndpointRouteBuilder routes) =>
         routes.Map("/plugin/{id}/custom/{token}/{**rest}", DispatchAsync);
 
@@ -21,20 +29,20 @@ internal static class WebhookEndpoint
         var plugins = context.Service<PluginManager>();
         var invoker = context.Service<PluginInvoker>();
         var token = context.Request.RouteValues["token"] as string ?? string.Empty;
-        var instance = plugins.FindInstanceByToken(token) ?? throw ApiException.NotFound("page not found");
+        var instance = plugins.FindInstanceByToken(token) ?? throw ApiException.NotFound(PluginTexts.PageNotFound);
         if (!instance.Enabled)
         {
-            throw ApiException.BadRequest("plugin is disabled");
+            throw ApiException.BadRequest(PluginTexts.Disabled);
         }
 
         var rest = context.Request.RouteValues["rest"] as string ?? string.Empty;
         var match = instance.Routes?.Match(context.Request.Method, rest, context.Request.RouteValues, out _)
-            ?? throw ApiException.NotFound("page not found");
+            ?? throw ApiException.NotFound(PluginTexts.PageNotFound);
         await ReadWholeBodyAsync(context.Request, context.RequestAborted);
         try
         {
             await invoker.InvokeAsync(
-                new PluginCall(instance.Plugin, instance.UserId, $"webhook {context.Request.Method} {match.Pattern}", plugins.Options.WebhookTimeout, Offload: false),
+                instance.Call($"webhook {context.Request.Method} {match.Pattern}", plugins.WebhookTimeout, offload: false) with { IsCallersFault = RefusedBody },
                 ct => match.Handler(context, ct),
                 context.RequestAborted);
         }
@@ -54,7 +62,7 @@ internal static class WebhookEndpoint
         {
             // The host's own sentence, in Gotify's format: 503 when no slot came free (nothing held against the plugin),
             // 500 and the instance disabled when the plugin did not finish.
-            throw await plugins.FailedCallAsync(instance, e, StatusCodes.Status500InternalServerError);
+            throw (await plugins.Calls.FailedAsync(instance, e, PluginRefusal.Failed)).ToApiException();
         }
     }
 

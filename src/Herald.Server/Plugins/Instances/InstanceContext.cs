@@ -34,7 +34,7 @@ internal sealed class InstanceContext(LoadedPlugin plugin, long userId, ILogger 
             running.RemoveAll(t => t.IsCompleted);
         }
 
-        var task = invoker.RunBackgroundAsync(plugin, userId, name, work, onBackgroundFailure, token);
+        var task = invoker.RunBackgroundAsync(plugin.ModulePath, userId, name, work, onBackgroundFailure, token);
         lock (gate)
         {
             running.Add(task);

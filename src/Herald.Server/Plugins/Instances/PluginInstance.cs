@@ -1,4 +1,6 @@
 using Herald.PluginApi;
+using Herald.PluginHosting.Instances;
+using Herald.Server.Plugins.Invocation;
 using Herald.Server.Plugins.Loading;
 
 namespace Herald.Server.Plugins.Instances;
@@ -87,6 +89,9 @@ internal sealed class PluginInstance(long confId, long userId, string token, Loa
             return list;
         }
     }
+
+    /// <summary>A call into this instance's plugin code on its user's behalf.</summary>
+    public PluginCall Call(string operation, TimeSpan timeout, bool offload = true) => Plugin.Call(UserId, operation, timeout, offload);
 
     /// <summary>The webhook base path handed to the plugin: <c>/plugin/{id}/custom/{token}/</c>.</summary>
     public string BasePath => $"/plugin/{ConfId}/custom/{Token}/";

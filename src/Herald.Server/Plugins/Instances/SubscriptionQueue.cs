@@ -63,7 +63,7 @@ internal sealed class SubscriptionQueue : IDisposable
                 try
                 {
                     await invoker.InvokeAsync(
-                        new PluginCall(instance.Plugin, instance.UserId, "OnMessageAsync", timeout, Offload: false),
+                        instance.Call("OnMessageAsync", timeout, offload: false),
                         ct => subscriber.OnMessageAsync(received, ct),
                         token);
                 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Runtime.Loader;
+using System.Reflection;
 using System.Text.Json;
-using Herald.Server.Plugins.Loading;
 
 namespace Herald.Server.Plugins.Invocation;
 
@@ -10,7 +9,10 @@ namespace Herald.Server.Plugins.Invocation;
 /// its stack, and records that plugin in the state folder. At the next start the plugin's instances start disabled,
 /// with the reason shown to their users, instead of crashing the server again.
 /// </summary>
-internal sealed class CrashJournal(string stateDirectory, ILogger logger)
+/// <param name="stateDirectory">Where the record is kept (the plugin state folder).</param>
+/// <param name="modulePathOf">The module path of the plugin an assembly was loaded for; null for the server's and the framework's.</param>
+/// <param name="logger">Logs the crash and record failures.</param>
+internal sealed class CrashJournal(string stateDirectory, Func<Assembly, string?> modulePathOf, ILogger logger)
 {
     private string Path => System.IO.Path.Combine(stateDirectory, "crashed-plugins.json");
 
@@ -20,16 +22,16 @@ internal sealed class CrashJournal(string stateDirectory, ILogger logger)
     public void Detach() => AppDomain.CurrentDomain.UnhandledException -= OnUnhandledException;
 
     /// <summary>The module path whose plugin code threw <paramref name="exception"/>, from its (and its inner exceptions') stack frames.</summary>
-    public static string? Attribute(Exception exception)
+    public string? Attribute(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
             foreach (var frame in new StackTrace(e, fNeedFileInfo: false).GetFrames())
             {
                 var assembly = frame.GetMethod()?.DeclaringType?.Assembly;
-                if (assembly is not null && AssemblyLoadContext.GetLoadContext(assembly) is PluginLoadContext context)
+                if (assembly is not null && modulePathOf(assembly) is { } modulePath)
                 {
-                    return context.ModulePath;
+                    return modulePath;
                 }
             }
         }

@@ -1,9 +1,8 @@
-using Herald.Server.Plugins.Loading;
-
 namespace Herald.Server.Plugins.Invocation;
 
 /// <summary>What is being called, for attribution and limits.</summary>
-/// <param name="Plugin">The plugin whose code runs; its call slots are used.</param>
+/// <param name="ModulePath">The plugin whose code runs, for attribution.</param>
+/// <param name="Slots">That plugin's call slots.</param>
 /// <param name="UserId">The instance's user, whose share of the slots the call takes; null for plugin-wide calls (the factory's constructor).</param>
 /// <param name="Operation">Names the call in logs and messages: "EnableAsync", "webhook GET /echo".</param>
 /// <param name="Timeout">How long the host waits before abandoning the call.</param>
@@ -12,7 +11,14 @@ namespace Herald.Server.Plugins.Invocation;
 /// abandoned. Lifecycle and configuration calls offload; webhooks do not (they are awaited directly for throughput,
 /// and the call slots bound what a blocking handler can hold).
 /// </param>
-internal readonly record struct PluginCall(LoadedPlugin Plugin, long? UserId, string Operation, TimeSpan Timeout, bool Offload);
+internal readonly record struct PluginCall(string ModulePath, CallSlots Slots, long? UserId, string Operation, TimeSpan Timeout, bool Offload)
+{
+    /// <summary>
+    /// Tells exceptions that are the caller's failure, not the plugin's, from the plugin's own: they are rethrown as they
+    /// are instead of being attributed to the plugin (a webhook's request body that the server refused).
+    /// </summary>
+    public Func<Exception, bool>? IsCallersFault { get; init; }
+}
 
 /// <summary>
 /// The one place every call into plugin code goes through: it catches and attributes exceptions, applies the timeout
@@ -38,12 +44,11 @@ internal sealed class PluginInvoker(ILogger<PluginInvoker> logger)
 
     private async Task RunAsync(PluginCall call, Func<CancellationToken, Task> start, CancellationToken cancellationToken)
     {
-        var plugin = call.Plugin;
-        var slots = plugin.Slots;
+        var slots = call.Slots;
         if (!await slots.EnterAsync(call.UserId, call.Timeout, cancellationToken))
         {
-            logger.LogWarning("Plugin {ModulePath} is busy: {Operation} for user {UserId} found no free call slot for {Timeout} ({InstanceLimit} per user, {PluginLimit} for the plugin)", plugin.ModulePath, call.Operation, call.UserId, call.Timeout, slots.InstanceLimit, slots.PluginLimit);
-            throw new PluginCallException(PluginCallFailure.Busy, plugin.ModulePath, call.Operation, $"the plugin is busy: {call.Operation} waited {Seconds(call.Timeout)} for a call slot (at most {slots.InstanceLimit} calls per user and {slots.PluginLimit} for the whole plugin run at once)");
+            logger.LogWarning("Plugin {ModulePath} is busy: {Operation} for user {UserId} found no free call slot for {Timeout} ({InstanceLimit} per user, {PluginLimit} for the plugin)", call.ModulePath, call.Operation, call.UserId, call.Timeout, slots.InstanceLimit, slots.PluginLimit);
+            throw new PluginCallException(PluginCallFailure.Busy, call.ModulePath, call.Operation, $"the plugin is busy: {call.Operation} waited {Seconds(call.Timeout)} for a call slot (at most {slots.InstanceLimit} calls per user and {slots.PluginLimit} for the whole plugin run at once)");
         }
 
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -63,20 +68,18 @@ internal sealed class PluginInvoker(ILogger<PluginInvoker> logger)
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            logger.LogWarning("Plugin {ModulePath} did not finish {Operation} for user {UserId} within {Timeout}; the call was abandoned", plugin.ModulePath, call.Operation, call.UserId, call.Timeout);
-            throw new PluginCallException(PluginCallFailure.TimedOut, plugin.ModulePath, call.Operation, $"{call.Operation} did not finish within {Seconds(call.Timeout)}");
+            logger.LogWarning("Plugin {ModulePath} did not finish {Operation} for user {UserId} within {Timeout}; the call was abandoned", call.ModulePath, call.Operation, call.UserId, call.Timeout);
+            throw new PluginCallException(PluginCallFailure.TimedOut, call.ModulePath, call.Operation, $"{call.Operation} did not finish within {Seconds(call.Timeout)}");
         }
-        catch (BadHttpRequestException)
+        catch (Exception e) when (call.IsCallersFault?.Invoke(e) == true)
         {
-            // Kestrel refused the request body a webhook was reading (over server.maxbodybytes, too slow, malformed):
-            // the client's failure, not the plugin's. The error middleware answers it in Gotify's format (413 …).
             throw;
         }
         catch (Exception e)
         {
             var thrown = e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
-            logger.LogError(thrown, "Plugin {ModulePath} failed in {Operation} for user {UserId}", plugin.ModulePath, call.Operation, call.UserId);
-            throw new PluginCallException(PluginCallFailure.Threw, plugin.ModulePath, call.Operation, thrown.Message) { ExceptionType = thrown.GetType().Name };
+            logger.LogError(thrown, "Plugin {ModulePath} failed in {Operation} for user {UserId}", call.ModulePath, call.Operation, call.UserId);
+            throw new PluginCallException(PluginCallFailure.Threw, call.ModulePath, call.Operation, thrown.Message) { ExceptionType = thrown.GetType().Name };
         }
         finally
         {
@@ -110,7 +113,7 @@ internal sealed class PluginInvoker(ILogger<PluginInvoker> logger)
     /// is enabled), but exceptions are caught and attributed like every other call, and reported to
     /// <paramref name="onFailure"/> with the sentence to show the user.
     /// </summary>
-    public Task RunBackgroundAsync(LoadedPlugin plugin, long userId, string name, Func<CancellationToken, Task> work, Action<string> onFailure, CancellationToken stopping) =>
+    public Task RunBackgroundAsync(string modulePath, long userId, string name, Func<CancellationToken, Task> work, Action<string> onFailure, CancellationToken stopping) =>
         Task.Run(
             async () =>
             {
@@ -124,7 +127,7 @@ internal sealed class PluginInvoker(ILogger<PluginInvoker> logger)
                 }
                 catch (Exception e)
                 {
-                    logger.LogError(e, "Background work {Work} of plugin {ModulePath} failed for user {UserId}", name, plugin.ModulePath, userId);
+                    logger.LogError(e, "Background work {Work} of plugin {ModulePath} failed for user {UserId}", name, modulePath, userId);
                     onFailure($"background work '{name}' failed: {e.GetType().Name}: {e.Message}");
                 }
             },

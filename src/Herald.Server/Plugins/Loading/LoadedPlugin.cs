@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Herald.PluginApi;
-using Herald.Server.Plugins.Compatibility;
+using Herald.PluginHosting.Compatibility;
 using Herald.Server.Plugins.Invocation;
 
 namespace Herald.Server.Plugins.Loading;
@@ -37,6 +37,10 @@ internal sealed class LoadedPlugin
 
     /// <summary>Bounds the calls into this plugin that run at once, over all its users and per user.</summary>
     public CallSlots Slots { get; }
+
+    /// <summary>A call into this plugin's code for <paramref name="userId"/> (null: plugin-wide, the factory's constructor).</summary>
+    public PluginCall Call(long? userId, string operation, TimeSpan timeout, bool offload = true) =>
+        new(ModulePath, Slots, userId, operation, timeout, offload);
 
     /// <summary>Serializes message extras; its metadata cache holds plugin types, so it lives and dies with the plugin.</summary>
     public JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);

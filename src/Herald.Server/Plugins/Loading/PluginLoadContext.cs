@@ -33,6 +33,9 @@ internal sealed class PluginLoadContext : AssemblyLoadContext
     /// <summary>The plugin this context belongs to; crash attribution maps stack frames to it.</summary>
     public string ModulePath { get; }
 
+    /// <summary>The module path of the plugin <paramref name="assembly"/> was loaded for; null for the server's and the framework's.</summary>
+    public static string? ModulePathOf(Assembly assembly) => GetLoadContext(assembly) is PluginLoadContext context ? context.ModulePath : null;
+
     protected override Assembly? Load(AssemblyName assemblyName)
     {
         if (assemblyName.Name is null || shared.Contains(assemblyName.Name))

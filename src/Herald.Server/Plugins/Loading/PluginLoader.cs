@@ -1,71 +1,55 @@
 using System.Reflection;
 using Herald.PluginApi;
-using Herald.Server.Plugins.Compatibility;
+using Herald.PluginHosting.Compatibility;
 using Herald.Server.Plugins.Invocation;
 
 namespace Herald.Server.Plugins.Loading;
 
-/// <summary>The outcome of loading one checked package: the plugin, or the sentence saying why not.</summary>
-internal sealed record PluginLoadResult(LoadedPlugin? Plugin, string? Error);
+/// <summary>The outcome of loading one checked package: the plugin and its factory type, or the sentence saying why not.</summary>
+internal sealed record PluginLoadResult(LoadedPlugin? Plugin, Type? FactoryType, string? Error);
 
 /// <summary>
-/// Loads a package that passed the <see cref="CompatibilityChecker"/> into its own load context and runs the plugin
-/// type's constructor (through the invoker, so a throwing or hanging constructor is contained).
+/// Loads a package that passed the <see cref="CompatibilityChecker"/> into its own load context and finds its factory
+/// type. No plugin code runs here: the caller runs the type's constructor through the invoker.
 /// </summary>
-internal sealed class PluginLoader(PluginInvoker invoker, ServerEnvironment environment, PluginHostOptions options, ILogger<PluginLoader> logger)
+/// <param name="environment">What the server shares with plugins.</param>
+/// <param name="stateDirectory">Herald's plugin state folder; the per-plugin data folders are below it.</param>
+/// <param name="newSlots">Makes the call slots of each loaded plugin.</param>
+internal sealed class PluginLoader(ServerEnvironment environment, string stateDirectory, Func<CallSlots> newSlots)
 {
     private readonly IReadOnlySet<string> shared = new HashSet<string>(environment.SharedAssemblies.Keys, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Loads <paramref name="descriptor"/>; on failure the context is unloaded again and the error says why.</summary>
-    public async Task<PluginLoadResult> LoadAsync(PluginDescriptor descriptor, CancellationToken cancellationToken)
+    public PluginLoadResult Load(PluginDescriptor descriptor)
     {
         var context = new PluginLoadContext(descriptor.ModulePath, descriptor.EntryAssemblyPath, shared, environment.RuntimeIdentifiers);
-        var plugin = new LoadedPlugin(descriptor, context, DataDirectoryOf(descriptor.ModulePath), new CallSlots(options.ConcurrencyLimit, options.InstanceConcurrencyLimit));
+        var plugin = new LoadedPlugin(descriptor, context, DataDirectoryOf(descriptor.ModulePath), newSlots());
         try
         {
             var type = ResolvePluginType(descriptor, context, out var error);
             if (type is null)
             {
                 plugin.Unload();
-                return new PluginLoadResult(null, error);
+                return new PluginLoadResult(null, null, error);
             }
 
             Directory.CreateDirectory(plugin.DataDirectory);
-            try
-            {
-                plugin.Factory = await invoker.InvokeAsync(
-                    new PluginCall(plugin, null, $"{type.Name} constructor", options.LifecycleTimeout, Offload: true),
-                    _ => Task.FromResult((IPluginFactory)Activator.CreateInstance(type)!),
-                    cancellationToken);
-            }
-            catch (PluginCallException e) when (e.Failure == PluginCallFailure.Threw)
-            {
-                plugin.Unload();
-                return new PluginLoadResult(null, $"Plugin '{descriptor.SourceName}' could not be instantiated: the constructor of {type.FullName} threw {e.ExceptionType}: {e.Message.TrimEnd('.')}; fix the constructor (start work in EnableAsync, not in the constructor).");
-            }
-            catch (PluginCallException e)
-            {
-                plugin.Unload();
-                return new PluginLoadResult(null, $"Plugin '{descriptor.SourceName}' could not be instantiated: {e.Message}; fix the constructor of {type.FullName} (start work in EnableAsync, not in the constructor).");
-            }
-
-            logger.LogInformation("Loaded plugin {ModulePath} {Version} from {Source}", descriptor.ModulePath, descriptor.Version, descriptor.SourceName);
-            return new PluginLoadResult(plugin, null);
+            return new PluginLoadResult(plugin, type, null);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             if (plugin.Context is not null)
             {
                 plugin.Unload();
             }
 
-            return new PluginLoadResult(null, CompatibilityMessages.TypeLoadFailed(descriptor.SourceName, e.Message));
+            return new PluginLoadResult(null, null, CompatibilityMessages.TypeLoadFailed(descriptor.SourceName, e.Message));
         }
     }
 
     /// <summary>The per-plugin data folder: a file-system-safe form of the module path under the state folder.</summary>
     public string DataDirectoryOf(string modulePath) =>
-        Path.Combine(options.StateDirectory, "data", new string(modulePath.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray()));
+        Path.Combine(stateDirectory, "data", new string(modulePath.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray()));
 
     private static Type? ResolvePluginType(PluginDescriptor descriptor, PluginLoadContext context, out string? error)
     {

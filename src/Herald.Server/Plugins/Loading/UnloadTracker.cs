@@ -1,3 +1,5 @@
+using Herald.PluginHosting.Staging;
+
 namespace Herald.Server.Plugins.Loading;
 
 /// <summary>The result of unloading one plugin version.</summary>

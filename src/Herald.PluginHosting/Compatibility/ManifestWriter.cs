@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace Herald.Server.Plugins.Compatibility;
+namespace Herald.PluginHosting.Compatibility;
 
 /// <summary>
 /// Writes <c>plugin.json</c> for a built plugin folder from the compiled entry assembly (its [PluginInfo], its

@@ -5,7 +5,7 @@ using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 using YamlDotNet.Serialization.ObjectFactories;
 
-namespace Herald.Server.Plugins.Instances;
+namespace Herald.PluginHosting.Instances;
 
 /// <summary>
 /// Bridges an instance's <see cref="IConfigurer{TConfig}"/> to YAML: the plugin sees typed objects, the user and the

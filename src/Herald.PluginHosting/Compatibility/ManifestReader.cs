@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Herald.Server.Plugins.Compatibility;
+namespace Herald.PluginHosting.Compatibility;
 
 /// <summary>Parses and validates <c>plugin.json</c>; every problem is reported as a JSON path and a reason.</summary>
 internal static class ManifestReader

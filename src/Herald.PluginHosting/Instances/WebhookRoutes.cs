@@ -1,7 +1,6 @@
 using Herald.PluginApi;
-using Microsoft.AspNetCore.Routing;
 
-namespace Herald.Server.Plugins.Instances;
+namespace Herald.PluginHosting.Instances;
 
 /// <summary>
 /// One instance's webhook routes, filled through <see cref="IWebhookRouter"/> during <c>RegisterWebhook</c> and read-only
@@ -11,9 +10,6 @@ internal sealed class WebhookRoutes : IWebhookRouter
 {
     private readonly List<Route> routes = [];
     private bool frozen;
-
-    /// <summary>Whether any route was registered.</summary>
-    public bool IsEmpty => routes.Count == 0;
 
     public void Map(string method, string pattern, WebhookHandler handler)
     {
@@ -41,8 +37,9 @@ internal sealed class WebhookRoutes : IWebhookRouter
     public void Freeze() => frozen = true;
 
     /// <summary>Finds the handler for <paramref name="method"/> and the path below the instance's base path.</summary>
+    /// <param name="values">Receives the pattern's values (the request's route values, so the handler reads them there).</param>
     /// <returns>The handler with its pattern, or null; <paramref name="methodMismatch"/> tells a 405 from a 404.</returns>
-    public (WebhookHandler Handler, string Pattern)? Match(string method, string relativePath, RouteValueDictionary values, out bool methodMismatch)
+    public (WebhookHandler Handler, string Pattern)? Match(string method, string relativePath, IDictionary<string, object?> values, out bool methodMismatch)
     {
         methodMismatch = false;
         var path = Split(relativePath);
@@ -64,7 +61,7 @@ internal sealed class WebhookRoutes : IWebhookRouter
         return null;
     }
 
-    private static bool TryMatch(string[] pattern, string[] path, RouteValueDictionary values)
+    private static bool TryMatch(string[] pattern, string[] path, IDictionary<string, object?> values)
     {
         for (var i = 0; i < pattern.Length; i++)
         {

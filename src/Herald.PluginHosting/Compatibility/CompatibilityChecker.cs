@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Herald.Server.Plugins.Compatibility;
+namespace Herald.PluginHosting.Compatibility;
 
 /// <summary>
 /// Decides whether a package can be loaded into this server, from its files alone: no plugin code runs. The first

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Herald.Server.Plugins.Compatibility;
+namespace Herald.PluginHosting.Compatibility;
 
 /// <summary>
 /// What a Herald server provides to plugins. The checker compares a package against it; <see cref="Current"/> describes

@@ -1,4 +1,4 @@
-namespace Herald.Server.Plugins.Compatibility;
+namespace Herald.PluginHosting.Compatibility;
 
 /// <summary>
 /// Every sentence the compatibility check produces, in one place so that wording stays consistent and tests can pin it.
@@ -76,9 +76,6 @@ internal static class CompatibilityMessages
 
     public static string Duplicate(string file, string modulePath, string other) =>
         $"Plugin '{file}' was not loaded: plugin with module path {modulePath} is present at least twice (also in '{other}'); remove one of them from the plugins folder.";
-
-    public static string ConstructorThrew(string file, string type, Exception e) =>
-        $"Plugin '{file}' could not be instantiated: the constructor of {type} threw {e.GetType().Name}: {e.Message.TrimEnd('.')}; fix the constructor (start work in EnableAsync, not in the constructor).";
 
     public static string TypeLoadFailed(string file, string detail) =>
         $"Plugin '{file}' could not be loaded: {detail.TrimEnd('.')}; publish it with all its dependencies, built against this server's Herald.PluginApi and .NET version.";

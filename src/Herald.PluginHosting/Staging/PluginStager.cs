@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using Herald.Server.Plugins.Compatibility;
+using Herald.PluginHosting.Compatibility;
 
-namespace Herald.Server.Plugins.Loading;
+namespace Herald.PluginHosting.Staging;
 
 /// <summary>
 /// Copies (or extracts) each plugin out of the plugins folder into a private staging folder named after its content
@@ -80,6 +80,30 @@ internal sealed class PluginStager(string stagingRoot)
         }
 
         return target;
+    }
+
+    /// <summary>
+    /// Stages <paramref name="sourcePath"/> as <see cref="Stage"/> does; a package that cannot be staged becomes the
+    /// sentence the server logs for it (and <c>herald-plugin check</c> prints).
+    /// </summary>
+    /// <returns>The package folder to check and load; null when <paramref name="error"/> says why there is none.</returns>
+    public string? TryStage(string sourceName, string sourcePath, PluginSourceKind kind, out string? error)
+    {
+        error = null;
+        try
+        {
+            return Stage(sourcePath, kind);
+        }
+        catch (PackageException e)
+        {
+            error = CompatibilityMessages.Package(sourceName, e.Problem, e.Remedy);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = CompatibilityMessages.Package(sourceName, $"cannot be read ({e.Message.TrimEnd('.')})", "check its permissions and copy it again");
+        }
+
+        return null;
     }
 
     /// <summary>Removes staged copies not in <paramref name="keep"/>; copies still mapped by a live load context may survive until restart.</summary>

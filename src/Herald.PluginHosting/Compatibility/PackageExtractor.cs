@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace Herald.Server.Plugins.Compatibility;
+namespace Herald.PluginHosting.Compatibility;
 
 /// <summary>Unpacks a plugin <c>.zip</c> so that no entry can land outside the target folder ("zip slip").</summary>
 internal static class PackageExtractor

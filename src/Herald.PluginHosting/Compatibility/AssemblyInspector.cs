@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 
-namespace Herald.Server.Plugins.Compatibility;
+namespace Herald.PluginHosting.Compatibility;
 
 /// <summary>Facts about one assembly file, read from its PE headers and metadata without loading it.</summary>
 /// <param name="Name">The assembly's simple name.</param>

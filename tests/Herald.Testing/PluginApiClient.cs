@@ -3,12 +3,14 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Xunit;
 
-namespace Herald.Plugins.Tests.Infrastructure;
+namespace Herald.Testing;
 
-/// <summary>Small helpers over the /plugin API as a Gotify client would call it.</summary>
-internal static class PluginApiClient
+/// <summary>Small helpers over the /plugin API as a Gotify client would call it (the plugin host and SDK tests share them).</summary>
+public static class PluginApiClient
 {
+    /// <summary>GET /plugin, asserted to answer 200.</summary>
     public static async Task<JsonElement[]> ListAsync(HttpClient client)
     {
         using var response = await client.GetAsync("plugin");
@@ -44,6 +46,7 @@ internal static class PluginApiClient
         return items;
     }
 
+    /// <summary>Sends <paramref name="body"/> (if any) to <paramref name="path"/>; the status and the body as text.</summary>
     public static async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpClient client, HttpMethod method, string path, string? body = null)
     {
         using var request = new HttpRequestMessage(method, path);

@@ -1,4 +1,4 @@
-namespace Herald.Server.Plugins.Compatibility;
+namespace Herald.PluginHosting.Compatibility;
 
 /// <summary>How a plugin was found in the plugins folder.</summary>
 internal enum PluginSourceKind

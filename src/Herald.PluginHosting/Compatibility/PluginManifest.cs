@@ -1,4 +1,4 @@
-namespace Herald.Server.Plugins.Compatibility;
+namespace Herald.PluginHosting.Compatibility;
 
 /// <summary>
 /// <c>plugin.json</c>, the manifest at the root of a plugin package or folder. Generated at build time by the plugin

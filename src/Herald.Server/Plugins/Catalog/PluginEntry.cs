@@ -1,7 +1,7 @@
-using Herald.Server.Plugins.Compatibility;
+using Herald.PluginHosting.Compatibility;
 using Herald.Server.Plugins.Loading;
 
-namespace Herald.Server.Plugins;
+namespace Herald.Server.Plugins.Catalog;
 
 /// <summary>
 /// One entry of the plugins folder and what became of it: a loaded plugin, or the sentence saying why it is not.

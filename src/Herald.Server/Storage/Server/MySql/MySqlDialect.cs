@@ -133,6 +133,9 @@ internal sealed class MySqlDialect : ServerDialect
         _ => null,
     } : null;
 
+    public override bool IsDeadlock(DbException exception) =>
+        exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
+
     public override bool IsUniqueViolation(DbException exception) => exception is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };
 
     public override long[] InsertMessages(DbConnection connection, DbTransaction transaction, string insertSql, IReadOnlyList<NewMessage> messages)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Herald.Server.Configuration;
 using Herald.Server.Hosting;
+using Herald.Server.Model;
 
 namespace Herald.Server.Cli;
 

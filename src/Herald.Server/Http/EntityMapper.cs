@@ -1,6 +1,7 @@
+using Herald.Server.Http.Json;
 using Herald.Server.Model;
 
-namespace Herald.Server.Api;
+namespace Herald.Server.Http;
 
 /// <summary>Maps applications, clients and users to Gotify's JSON shapes (2.x: tokens included).</summary>
 internal static class EntityMapper

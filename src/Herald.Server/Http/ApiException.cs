@@ -1,4 +1,4 @@
-namespace Herald.Server.Api;
+namespace Herald.Server.Http;
 
 /// <summary>
 /// Ends a request with Gotify's error JSON. Thrown by handlers, binding and authentication; the error middleware

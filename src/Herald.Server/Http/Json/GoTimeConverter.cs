@@ -2,7 +2,7 @@ using Herald.Server.Model;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Herald.Server.Api;
+namespace Herald.Server.Http.Json;
 
 /// <summary>Writes times as Go's <c>time.Time</c> marshals them: RFC 3339, trimmed fraction, <c>Z</c> for UTC.</summary>
 public sealed class GoTimeConverter : JsonConverter<DateTimeOffset>

@@ -1,6 +1,6 @@
 using Herald.Server.Model;
 
-namespace Herald.Server.Auth;
+namespace Herald.Server.Model;
 
 /// <summary>Gotify 3's inactivity expiry: <c>expires_at = (last_used ?? created_at) + seconds</c>, none when seconds is 0.</summary>
 internal static class ClientExpiry

@@ -1,6 +1,6 @@
 using Herald.Server.Services;
 
-namespace Herald.Server.Api;
+namespace Herald.Server.Http;
 
 /// <summary>
 /// Makes every failure a Gotify error JSON: <see cref="ApiException"/>s, malformed or oversized requests that the

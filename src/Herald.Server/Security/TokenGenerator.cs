@@ -1,4 +1,4 @@
-namespace Herald.Server.Auth;
+namespace Herald.Server.Security;
 
 /// <summary>
 /// Gotify 2.x tokens: a kind prefix (<c>A</c> application, <c>C</c> client, <c>P</c> plugin) and 14 characters of a

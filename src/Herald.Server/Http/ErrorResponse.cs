@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using Herald.Server.Http.Json;
 
-namespace Herald.Server.Api;
+namespace Herald.Server.Http;
 
 /// <summary>Gotify's error body: <c>{"error":"Bad Request","errorCode":400,"errorDescription":"…"}</c>.</summary>
 public sealed record ErrorResponse(

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Herald.Server.Api;
+namespace Herald.Server.Http.Json;
 
 /// <summary>
 /// Writes a JSON value (message extras) as its own UTF-8 text instead of re-serializing it. The serializer counts

@@ -1,4 +1,4 @@
-namespace Herald.Server.Api;
+namespace Herald.Server.Http;
 
 /// <summary>
 /// The public base URL of a request (scheme and host), honouring the proxy headers Gotify honours:

@@ -1,4 +1,4 @@
-namespace Herald.Server.Api;
+namespace Herald.Server.Http;
 
 /// <summary>
 /// Go's answer to a <c>\uD800</c>-style escape that is not half of a surrogate pair: its JSON decoder stores U+FFFD

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Org.BouncyCastle.Crypto.Parameters;
 
-namespace Herald.Server.Auth;
+namespace Herald.Server.Security;
 
 /// <summary>
 /// Gotify 3's Ed25519 tokens (<c>gtfya.</c>/<c>gtfyc.</c>). The database holds the public form; the user holds

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Herald.Server.Hosting;
+namespace Herald.Server.Model;
 
 /// <summary>Version, commit and build date stamped into the assembly at build time.</summary>
 public sealed record BuildInfo(string Version, string Commit, string BuildDate)

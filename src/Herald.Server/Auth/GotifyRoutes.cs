@@ -1,6 +1,6 @@
 using Herald.Server.Auth;
 
-namespace Herald.Server.Api;
+namespace Herald.Server.Auth;
 
 /// <summary>
 /// Registers API routes as plain request delegates: the route's <see cref="AuthRequirement"/> is checked first and

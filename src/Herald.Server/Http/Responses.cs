@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization.Metadata;
 
-namespace Herald.Server.Api;
+namespace Herald.Server.Http;
 
 /// <summary>Writes API answers: JSON bodies with source-generated serializers, and Gotify's empty 200.</summary>
 internal static class Responses

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Primitives;
+using Herald.Server.Http.Json;
 
-namespace Herald.Server.Api;
+namespace Herald.Server.Http;
 
 /// <summary>
 /// A request's fields as Gotify's binding sees them: a JSON object for <c>application/json</c>, otherwise the

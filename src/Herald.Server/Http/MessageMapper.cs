@@ -1,7 +1,8 @@
 using System.Text.Json;
+using Herald.Server.Http.Json;
 using Herald.Server.Model;
 
-namespace Herald.Server.Api;
+namespace Herald.Server.Http;
 
 /// <summary>Maps stored rows to Gotify's JSON shapes.</summary>
 internal static class MessageMapper

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Herald.Server.Api;
+namespace Herald.Server.Http;
 
 /// <summary>Reads path parameters as Gotify does: ids are unsigned integers, anything else is 400 "invalid id".</summary>
 internal static class RouteValues

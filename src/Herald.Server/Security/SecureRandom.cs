@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Herald.Server.Auth;
+namespace Herald.Server.Security;
 
 /// <summary>
 /// Cryptographically secure random bytes for tokens and bcrypt salts. On Linux and macOS they come straight from the

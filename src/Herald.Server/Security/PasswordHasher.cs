@@ -1,7 +1,7 @@
 using System.Text;
 using Herald.Server.Configuration;
 
-namespace Herald.Server.Auth;
+namespace Herald.Server.Security;
 
 /// <summary>bcrypt as Gotify stores it: <c>$2a$</c> hashes as bytes, cost from <c>passstrength</c>.</summary>
 public sealed class PasswordHasher

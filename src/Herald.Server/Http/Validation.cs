@@ -1,4 +1,4 @@
-namespace Herald.Server.Api;
+namespace Herald.Server.Http;
 
 /// <summary>The validator texts Gotify's binding produces.</summary>
 internal static class Validation

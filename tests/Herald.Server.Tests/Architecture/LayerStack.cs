@@ -8,8 +8,8 @@ public sealed record LayerViolation(string FromLayer, string ToLayer, NamespaceU
 
 /// <summary>
 /// A declared stack of layers, lowest first. A layer is the first namespace segment under the root
-/// (<c>Herald.Server.Plugins.Http</c> is in <c>Plugins</c>); code may use its own layer and those below it, and the
-/// listed exceptions. Anything else is a violation; a namespace in no layer is one too, so a new folder must be placed.
+/// (<c>Herald.Server.Plugins.Http</c> is in <c>Plugins</c>), or the root itself; code may use its own layer and those
+/// below it, and the listed exceptions. Anything else is a violation; a namespace in no layer is one too, so a new folder must be placed.
 /// </summary>
 public sealed class LayerStack
 {
@@ -74,6 +74,10 @@ public sealed class LayerStack
                     return lines.Count > 10 ? shown.Append($"  ... and {lines.Count - 10} more") : shown;
                 }));
 
-    // The entry point (the root namespace) sits above every layer.
-    private int Rank(string layer) => layer == root ? layers.Length : Array.IndexOf(layers, layer);
+    // The root namespace sits where the table puts it, or, when the table leaves it out (the entry point), on top.
+    private int Rank(string layer)
+    {
+        var rank = Array.IndexOf(layers, layer);
+        return rank >= 0 || layer != root ? rank : layers.Length;
+    }
 }

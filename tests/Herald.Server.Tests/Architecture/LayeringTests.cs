@@ -34,6 +34,20 @@ public sealed class LayeringTests(ITestOutputHelper output)
     /// <summary>Arrows allowed against the stack, each with its reason. None is needed today.</summary>
     public static readonly (string From, string To, string Why)[] Exceptions = [];
 
+    /// <summary>
+    /// Inside <c>Plugins/</c>, lowest first: the invoker knows no loading, loading runs no plugin code, the catalog and
+    /// the instances are built on both, the manager (the folder's own namespace) on all, and the HTTP face on top.
+    /// </summary>
+    public static readonly string[] PluginStack =
+    [
+        "Invocation",            // the one door into plugin code: call slots, timeouts, attribution, the crash journal
+        "Loading",               // load contexts, the loader, unload tracking
+        "Catalog",               // the folder: scan, stage, check, load, unload, what a change means
+        "Instances",             // per-user instances: lifecycle, set-up, calls, rows, subscriptions
+        Root + ".Plugins",       // the manager (lock, user events, snapshots), the host's wiring, its options
+        "Http",                  // the /plugin endpoints, webhooks, Gotify's codes for refusals
+    ];
+
     [Fact]
     public void ServerSources_SemanticModel_BindsWithoutMissingReferences()
     {
@@ -63,6 +77,19 @@ public sealed class LayeringTests(ITestOutputHelper output)
         // Every layer of the table is used by some other layer: a layer name that matches no code would hide a typo.
         var usedLayers = uses.Select(u => stack.LayerOf(u.ToNamespace)).ToHashSet();
         Assert.All(Stack.SkipLast(1), layer => Assert.Contains(layer, usedLayers));
+    }
+
+    [Fact]
+    public void PluginNamespaces_UsesBetweenParts_PointOnlyDownThePluginStack()
+    {
+        var plugins = Root + ".Plugins";
+        var uses = NamespaceUses.Find(ServerSources.Compilation, ns => IsUnder(ns, plugins)).Where(u => IsUnder(u.FromNamespace, plugins)).ToList();
+        var stack = new LayerStack(plugins, PluginStack);
+
+        var violations = stack.Check(uses);
+
+        Assert.True(violations.Count == 0, "Arrows running up the plugin stack (file:line uses type):" + Environment.NewLine + LayerStack.Describe(violations));
+        Assert.All(PluginStack.SkipLast(1), layer => Assert.Contains(layer, uses.Select(u => stack.LayerOf(u.ToNamespace))));
     }
 
     [Fact]

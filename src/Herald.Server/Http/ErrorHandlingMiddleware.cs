@@ -38,7 +38,7 @@ internal sealed class ErrorHandlingMiddleware
         {
             await WriteAsync(context, StatusCodes.Status400BadRequest, e.Message);
         }
-        catch (Storage.UnstorableValueException e)
+        catch (UnstorableValueException e)
         {
             await WriteAsync(context, StatusCodes.Status400BadRequest, e.Message);
         }

@@ -28,6 +28,9 @@ public sealed record HeraldSettings
     public string LogLevel { get; init; } = "info";
 
     public OidcSettings Oidc { get; init; } = new();
+
+    /// <summary>Herald's own variables (plugin timeouts, log colours), read from the process environment.</summary>
+    public HostVariables Host { get; init; } = new();
 }
 
 public sealed record ServerSettings

@@ -36,6 +36,7 @@ public static class SettingsLoader
             }
         }
 
+        settings = settings with { Host = HostVariables.From(environment) };
         SettingsValidation.Validate(settings);
         return settings.UploadedImagesDir.EndsWith(Path.DirectorySeparatorChar) || settings.UploadedImagesDir.EndsWith('/')
             ? settings

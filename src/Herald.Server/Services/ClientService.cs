@@ -35,7 +35,7 @@ public sealed class ClientService
             token =>
             {
                 var client = new Client(0, token, userId, name, now, null, now + elevation, expiresAfterSeconds, null);
-                return store.CreateClientAsync(client with { ExpiresAt = ClientExpiry.ExpiresAt(client) }, cancellationToken);
+                return store.CreateClientAsync(client with { ExpiresAt = ClientExpiry.ExpiresAt(client, now) }, cancellationToken);
             });
     }
 
@@ -43,7 +43,7 @@ public sealed class ClientService
     public async Task<Client> UpdateAsync(Client client, string name, long? expiresAfterSeconds, CancellationToken cancellationToken)
     {
         var updated = client with { Name = name, ExpiresAfterInactivitySeconds = expiresAfterSeconds ?? client.ExpiresAfterInactivitySeconds };
-        updated = updated with { ExpiresAt = ClientExpiry.ExpiresAt(updated) };
+        updated = updated with { ExpiresAt = ClientExpiry.ExpiresAt(updated, time.GetUtcNow()) };
         await store.UpdateClientAsync(updated, cancellationToken);
         return updated;
     }

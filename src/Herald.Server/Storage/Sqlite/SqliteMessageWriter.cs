@@ -15,15 +15,11 @@ internal sealed class SqliteMessageWriter : IDisposable
 {
     private readonly sqlite3 db;
     private readonly sqlite3_stmt begin;
-    private readonly string insertSql;
-    private sqlite3_stmt insert;
+    private readonly sqlite3_stmt insert;
     private readonly sqlite3_stmt commit;
     private readonly sqlite3_stmt rollback;
 
-    /// <summary>Rows larger than this (characters of text and title, bytes of extras) make the insert be prepared anew.</summary>
-    private const int LargeRowChars = 256 * 1024;
-
-    // Positions of the named parameters of the shared insert, looked up once (they do not change when it is prepared anew).
+    // Positions of the named parameters of the shared insert, looked up once.
     private readonly int applicationId;
     private readonly int text;
     private readonly int title;
@@ -36,7 +32,6 @@ internal sealed class SqliteMessageWriter : IDisposable
     public SqliteMessageWriter(SqliteConnection writer, string insertSql)
     {
         db = writer.Handle ?? throw new InvalidOperationException("the writer connection is not open");
-        this.insertSql = insertSql;
         begin = Prepare("BEGIN IMMEDIATE");
         insert = Prepare(insertSql);
         commit = Prepare("COMMIT");
@@ -57,14 +52,12 @@ internal sealed class SqliteMessageWriter : IDisposable
     public long[] Insert(IReadOnlyList<NewMessage> messages)
     {
         Run(begin);
-        var large = false;
         try
         {
             var ids = new long[messages.Count];
             for (var i = 0; i < messages.Count; i++)
             {
                 var message = messages[i];
-                large |= message.Text.Length + message.Title.Length + (message.Extras?.Length ?? 0) > LargeRowChars;
                 raw.sqlite3_bind_int64(insert, applicationId, message.ApplicationId);
                 raw.sqlite3_bind_text(insert, text, message.Text);
                 raw.sqlite3_bind_text(insert, title, message.Title);
@@ -102,14 +95,6 @@ internal sealed class SqliteMessageWriter : IDisposable
             // A reset statement keeps its last bound values: SQLite's own copy of the batch's last text (10 MB for a
             // 10 MB message) stayed allocated until the next message replaced it.
             raw.sqlite3_clear_bindings(insert);
-            if (large)
-            {
-                // ...and its registers keep the largest record they ever built: after five 10 MB messages 21 MB of the
-                // C heap stayed in use (malloc_trim could not free it) however small the later messages were. Only
-                // finalizing releases them, so a statement that wrote a large row is prepared anew.
-                insert.Dispose();
-                insert = Prepare(insertSql);
-            }
         }
     }
 

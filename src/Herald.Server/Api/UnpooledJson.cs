@@ -23,6 +23,9 @@ internal static class UnpooledJson
             Encoder = options.Encoder,
             Indented = options.WriteIndented,
             MaxDepth = options.MaxDepth,
+
+            // As the serializer's own writers: the serializer only writes well-formed JSON.
+            SkipValidation = true,
         }))
         {
             JsonSerializer.Serialize(writer, value, type);

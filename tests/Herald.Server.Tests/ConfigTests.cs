@@ -433,6 +433,24 @@ public sealed class ConfigTests
         Assert.True(File.Exists(dbPath), "the database was not created in the nested folder");
     }
 
+    [Theory]
+    [InlineData("postgres", "host=127.0.0.1 port=notaport user=gotify password=hunter2 dbname=gotify")]
+    [InlineData("postgres", "postgres://gotify:hunter2@127.0.0.1:5432/gotify?sslmode=sometimes")]
+    [InlineData("mysql", "gotify:hunter2@tcp(127.0.0.1:3306)gotify")]
+    [InlineData("mysql", "gotify:hunter2@tcp(127.0.0.1:3306)/gotify?loc=Nowhere%2FAtAll")]
+    public async Task Start_UnreadableDatabaseDsn_ExitsWith1NamingKeyWithoutPassword(string dialect, string dsn)
+    {
+        // A DSN its engine's driver would refuse stops the start (exit 1) with one line naming the variable; the password never shows.
+        using var dir = new TempDirectory();
+        var result = await HeraldProcess.RunToExitAsync(dir.Path, ["serve"], new Dictionary<string, string?>
+        {
+            ["GOTIFY_DATABASE_DIALECT"] = dialect,
+            ["GOTIFY_DATABASE_CONNECTION"] = dsn,
+        });
+        AssertConfigFailure(result, "GOTIFY_DATABASE_CONNECTION");
+        Assert.DoesNotContain("hunter2", result.AllOutput, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Start_DatabaseFileNotSqlite_ExitsWith1()
     {

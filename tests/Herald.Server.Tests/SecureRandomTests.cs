@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Herald.Server.Auth;
+using Herald.Server.Security;
 
 namespace Herald.Server.Tests;
 

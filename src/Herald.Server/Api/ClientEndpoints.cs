@@ -1,5 +1,8 @@
 using Herald.Server.Auth;
+using Herald.Server.Http;
+using Herald.Server.Http.Json;
 using Herald.Server.Model;
+using Herald.Server.Security;
 using Herald.Server.Storage;
 using Herald.Server.Streaming;
 

@@ -1,3 +1,5 @@
+using Herald.Server.Auth;
+using Herald.Server.Http;
 using Herald.Server.Storage;
 using Microsoft.AspNetCore.StaticFiles;
 

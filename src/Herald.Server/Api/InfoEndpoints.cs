@@ -1,5 +1,8 @@
+using Herald.Server.Auth;
 using Herald.Server.Configuration;
-using Herald.Server.Hosting;
+using Herald.Server.Http;
+using Herald.Server.Http.Json;
+using Herald.Server.Model;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Api;

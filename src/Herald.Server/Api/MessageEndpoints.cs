@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Herald.Server.Auth;
+using Herald.Server.Http;
+using Herald.Server.Http.Json;
 using Herald.Server.Model;
 using Herald.Server.Services;
 using Herald.Server.Storage;

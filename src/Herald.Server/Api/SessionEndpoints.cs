@@ -1,5 +1,7 @@
 using Herald.Server.Auth;
 using Herald.Server.Configuration;
+using Herald.Server.Http;
+using Herald.Server.Http.Json;
 using Herald.Server.Storage;
 using Herald.Server.Streaming;
 

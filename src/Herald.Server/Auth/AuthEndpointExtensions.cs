@@ -1,4 +1,5 @@
-using Herald.Server.Api;
+using Herald.Server.Http;
+
 
 namespace Herald.Server.Auth;
 

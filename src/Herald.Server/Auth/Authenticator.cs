@@ -1,8 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Herald.Server.Api;
 using Herald.Server.Configuration;
+using Herald.Server.Http;
 using Herald.Server.Model;
+using Herald.Server.Security;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Auth;

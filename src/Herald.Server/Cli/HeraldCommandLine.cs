@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Collections;
 using Herald.Server.Configuration;
 using Herald.Server.Hosting;
+using Herald.Server.Model;
 
 namespace Herald.Server.Cli;
 

@@ -330,6 +330,14 @@ public static class SettingsLoader
             throw new ConfigurationException($"GOTIFY_DATABASE_DIALECT: unsupported dialect: {s.Database.Dialect} (use one of {string.Join(", ", SupportedDialects)})");
         }
 
+        // A DSN that cannot be read is a configuration error, reported before anything connects.
+        _ = s.Database.Dialect switch
+        {
+            "postgres" => PostgresDsn.ToConnectionString(s.Database.Connection),
+            "mysql" => MySqlDsn.Parse(s.Database.Connection, TimeZoneInfo.Local).ConnectionString,
+            _ => string.Empty,
+        };
+
         CheckRange("GOTIFY_SERVER_PORT", s.Server.Port, 0, 65535);
         CheckRange("GOTIFY_SERVER_SSL_PORT", s.Server.Ssl.Port, 0, 65535);
         CheckRange("GOTIFY_PASSSTRENGTH", s.PassStrength, 4, 31);

@@ -1,3 +1,4 @@
+using Herald.Server.Model;
 using Herald.Server.Storage;
 using Herald.Server.Streaming;
 
@@ -53,7 +54,7 @@ internal sealed class ClientJanitor : BackgroundService
         {
             if (await store.GetClientByTokenAsync(token, now, cancellationToken) is { } client)
             {
-                await store.UpdateClientAsync(Auth.ClientExpiry.Touched(client, now), cancellationToken);
+                await store.UpdateClientAsync(ClientExpiry.Touched(client, now), cancellationToken);
             }
         }
 

@@ -1,6 +1,6 @@
-using Herald.Server.Auth;
 using Herald.Server.Configuration;
 using Herald.Server.Model;
+using Herald.Server.Security;
 using Herald.Server.Storage;
 using Herald.Server.Storage.Sqlite;
 

@@ -1,5 +1,5 @@
-using Herald.Server.Auth;
 using Herald.Server.Model;
+using Herald.Server.Security;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Services;

@@ -1,5 +1,5 @@
-using Herald.Server.Auth;
 using Herald.Server.Configuration;
+using Herald.Server.Security;
 
 namespace Herald.Server.Storage;
 

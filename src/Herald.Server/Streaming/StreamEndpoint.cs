@@ -1,8 +1,8 @@
 using System.Net.WebSockets;
 using System.Text.RegularExpressions;
-using Herald.Server.Api;
 using Herald.Server.Auth;
 using Herald.Server.Configuration;
+using Herald.Server.Http;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Streaming;

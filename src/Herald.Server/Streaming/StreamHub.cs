@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json;
-using Herald.Server.Api;
+using Herald.Server.Http;
+using Herald.Server.Http.Json;
 using Herald.Server.Model;
 using Herald.Server.Services;
 

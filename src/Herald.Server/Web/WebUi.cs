@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
-using Herald.Server.Api;
 using Microsoft.Net.Http.Headers;
+using Herald.Server.Http;
 
 namespace Herald.Server.Web;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Herald.Server.Api;
-using Herald.Server.Auth;
+using Herald.Server.Http;
+using Herald.Server.Http.Json;
 using Herald.Server.Model;
 
 namespace Herald.Fuzz.Targets;

@@ -1,5 +1,5 @@
-using Herald.Server.Api;
 using Microsoft.AspNetCore.Http;
+using Herald.Server.Http;
 
 namespace Herald.Fuzz.Targets;
 

@@ -1,5 +1,5 @@
-using Herald.Server.Api;
 using Herald.Server.Auth;
+using Herald.Server.Http;
 using Herald.Server.Plugins.Instances;
 using Herald.Server.Storage;
 

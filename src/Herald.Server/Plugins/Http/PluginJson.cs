@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Herald.Server.Api;
+using Herald.Server.Http.Json;
 
 namespace Herald.Server.Plugins.Http;
 

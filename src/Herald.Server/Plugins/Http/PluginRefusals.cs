@@ -1,4 +1,4 @@
-using Herald.Server.Api;
+using Herald.Server.Http;
 using Herald.Server.Plugins.Instances;
 
 namespace Herald.Server.Plugins.Http;

@@ -1,5 +1,6 @@
 using Herald.PluginHosting.Instances;
-using Herald.Server.Api;
+using Herald.Server.Auth;
+using Herald.Server.Http;
 using Herald.Server.Plugins.Instances;
 using Herald.Server.Plugins.Invocation;
 using Microsoft.AspNetCore.Http.Features;

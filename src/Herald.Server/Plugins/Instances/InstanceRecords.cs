@@ -1,6 +1,6 @@
-using Herald.Server.Auth;
 using Herald.Server.Model;
 using Herald.Server.Plugins.Loading;
+using Herald.Server.Security;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Plugins.Instances;

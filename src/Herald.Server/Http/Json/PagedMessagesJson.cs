@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+
+namespace Herald.Server.Http.Json;
+
+// A JSON shape of Gotify's API, field for field (model/*.go json tags).
+
+public sealed record PagedMessagesJson(
+    [property: JsonPropertyName("paging")] PagingJson Paging,
+    [property: JsonPropertyName("messages")] IReadOnlyList<MessageJson> Messages);

@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Text.Json;
 using Herald.Server.Http;
 using Herald.Server.Http.Json;
 using Herald.Server.Model;

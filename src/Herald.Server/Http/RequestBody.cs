@@ -226,8 +226,9 @@ internal sealed class RequestBody
     }
 
     /// <summary>
-    /// The field Go's decoder fills: the last field named exactly so (as <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>
-    /// found it), otherwise the first whose name matches ignoring case.
+    /// The field bound to <paramref name="field"/>, as when the body was one parsed document: the last one named exactly
+    /// so (what <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> found), otherwise the first whose name
+    /// matches ignoring case.
     /// </summary>
     private static JsonField? Property(List<JsonField> fields, string field)
     {

@@ -451,7 +451,7 @@ public sealed class ConfigTests
         Assert.DoesNotContain("hunter2", result.AllOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Start_DatabaseFileNotSqlite_ExitsWith1()
     {
         // A database file that is not SQLite stops the start with exit code 1 and a message, and is not overwritten.

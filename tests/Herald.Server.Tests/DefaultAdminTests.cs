@@ -57,7 +57,7 @@ public sealed class DefaultAdminTests
         }
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task FirstStart_PassStrength_UsedForAdminHash()
     {
         // The default admin's bcrypt hash uses cost = GOTIFY_PASSSTRENGTH.

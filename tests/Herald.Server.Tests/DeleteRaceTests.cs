@@ -98,7 +98,7 @@ public sealed class DeleteRaceTests(ITestOutputHelper output)
         Assert.True(unexpected.Count == 0, $"{unexpected.Count} pushed messages were not answered 200, e.g. {string.Join(", ", unexpected.Take(5))}: {summary}");
         Assert.Equal(pushed.Count, pushed.Distinct().Count());
 
-        await using var db = await TestDb.OpenAsync(Path.Combine(dir.Path, "gotify.db"));
+        await using var db = await TestDb.OpenForAsync(dir.Path);
         var orphans = Convert.ToInt64(await db.ScalarAsync("SELECT COUNT(*) FROM messages WHERE application_id NOT IN (SELECT id FROM applications)"));
         Assert.True(orphans == 0, $"{orphans} rows in messages belong to no application: {summary}");
         var stored = Convert.ToInt64(await db.ScalarAsync("SELECT COUNT(*) FROM messages"));
@@ -171,7 +171,7 @@ public sealed class DeleteRaceTests(ITestOutputHelper output)
             Assert.True(listed.Contains(id), $"message {id} ({outcome.Text}) was answered 200 for a live user but is not listed: {summary}");
         }
 
-        await using var db = await TestDb.OpenAsync(Path.Combine(dir.Path, "gotify.db"));
+        await using var db = await TestDb.OpenForAsync(dir.Path);
         var orphans = Convert.ToInt64(await db.ScalarAsync(
             "SELECT COUNT(*) FROM messages WHERE application_id NOT IN (SELECT applications.id FROM applications JOIN users ON users.id = applications.user_id)"));
         Assert.True(orphans == 0, $"{orphans} rows in messages belong to a deleted application or user: {summary}");

@@ -60,7 +60,7 @@ public sealed class Gotify29DatabaseTests(Gotify29DatabaseFixture fx) : IClassFi
     private static readonly Credential Bob = Credential.Basic("bob", "bobpw");
     private static readonly Credential AdminBasic = Credential.Basic("admin", "adminpw");
 
-    [Fact]
+    [SqliteFact]
     public async Task GotifyDb29_BcryptPasswords_Authenticate()
     {
         // Users and their Go bcrypt ($2a$) password hashes from the old database work; no default user was added.
@@ -77,7 +77,7 @@ public sealed class Gotify29DatabaseTests(Gotify29DatabaseFixture fx) : IClassFi
         }
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task GotifyDb29_Messages_ServedWithOriginalFields()
     {
         // Stored messages come back newest first with their title, priority, extras and original dates (nanosecond text times included).
@@ -107,7 +107,7 @@ public sealed class Gotify29DatabaseTests(Gotify29DatabaseFixture fx) : IClassFi
         Near(new DateTimeOffset(2022, 12, 31, 23, 59, 59, 500, TimeSpan.Zero), Timestamp(messages[0].GetProperty("date")), TimeSpan.FromMilliseconds(1));
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task GotifyDb29_Applications_ListedWithTokensSortKeysAndImages()
     {
         // Applications keep names, tokens, priorities, sort keys, images and lastUsed.
@@ -134,7 +134,7 @@ public sealed class Gotify29DatabaseTests(Gotify29DatabaseFixture fx) : IClassFi
         Assert.Equal(TestImages.Png, bytes);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task GotifyDb29_Clients_ListedAndTokensAuthenticate()
     {
         // Client rows and their plaintext C tokens work; lastUsed is read back.
@@ -149,7 +149,7 @@ public sealed class Gotify29DatabaseTests(Gotify29DatabaseFixture fx) : IClassFi
         Status(await fx.Api.GetAsync("/user", Credential.Query(Gotify29DatabaseFixture.AdminClientToken)), 200);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task GotifyDb29_AppToken_SendsWithIdAboveExisting()
     {
         // Old application tokens send; new ids continue above the highest existing id (6).
@@ -160,7 +160,7 @@ public sealed class Gotify29DatabaseTests(Gotify29DatabaseFixture fx) : IClassFi
         Status(await fx.Api.DeleteAsync($"/message/{sent.GetProperty("id").GetInt64()}", Bob), 200);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task GotifyDb29_NewApplication_GetsNextSortKey()
     {
         // A new application after the migration is appended after the existing keys a0, a1.
@@ -173,7 +173,7 @@ public sealed class Gotify29DatabaseTests(Gotify29DatabaseFixture fx) : IClassFi
 /// <summary>Databases of Gotify 2.0 (old columns) and Gotify 3 (Ed25519 tokens, created_at, expiry).</summary>
 public sealed class GotifyDatabaseMigrationTests
 {
-    [Fact]
+    [SqliteFact]
     public async Task GotifyDb20_MissingColumns_AddedAndRowsServed()
     {
         // A Gotify 2.0 schema without default_priority/last_used/sort_key opens: columns are added, sort keys back-filled per user, data served.
@@ -228,7 +228,7 @@ public sealed class GotifyDatabaseMigrationTests
         return new V3Fixture(app.Private, app.Stored, client.Private, client.Stored, expired.Private);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task GotifyDb3_EnhancedTokens_AuthenticateByPrivateForm()
     {
         // gtfya./gtfyc. tokens stored as Ed25519 public keys authenticate when the user presents the seed form, in every transport.
@@ -254,7 +254,7 @@ public sealed class GotifyDatabaseMigrationTests
         Assert.Equal(pushed.GetProperty("id").GetInt64(), (await stream.ReceiveJsonAsync()).GetProperty("id").GetInt64());
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task GotifyDb3_SignedTokenForm_AcceptedWithinFifteenMinutes()
     {
         // The signed form gtfyc.<pubkey>.<ts>.<Ed25519ph signature> authenticates while ts is within ±900 s; older or forged ones do not.
@@ -279,7 +279,7 @@ public sealed class GotifyDatabaseMigrationTests
         Error(await api.GetAsync("/current/user", Credential.Header(forged)), 401);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task GotifyDb3_StoredPublicFormOrWrongKind_Rejected()
     {
         // The stored public form is not a credential (a leaked DB must not yield tokens), and an app seed is no client token.
@@ -295,7 +295,7 @@ public sealed class GotifyDatabaseMigrationTests
         Error(await api.GetAsync("/current/user", Credential.Header(v3.ExpiredClientPrivate)), 401, unauthorized);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task GotifyDb3_RowsAndLegacyTokens_Served()
     {
         // Gotify 3 rows keep createdAt, legacy A/C tokens in a 3.x DB still work, expired clients are hidden, passwords verify.
@@ -339,7 +339,7 @@ public sealed class DatabaseSchemaTests(ServerFixture fx) : IClassFixture<Server
         { "plugin_confs", ["id", "user_id", "module_path", "token", "application_id", "enabled", "created_at", "config", "storage"] },
     };
 
-    [Theory]
+    [SqliteTheory]
     [MemberData(nameof(Tables))]
     public async Task Schema_FreshDatabase_HasGotifyTableWithColumns(string table, string[] columns)
     {
@@ -363,7 +363,7 @@ public sealed class DatabaseSchemaTests(ServerFixture fx) : IClassFixture<Server
         }
     }
 
-    [Theory]
+    [SqliteTheory]
     [InlineData("users", "name")]
     [InlineData("applications", "token")]
     [InlineData("clients", "token")]
@@ -378,7 +378,7 @@ public sealed class DatabaseSchemaTests(ServerFixture fx) : IClassFixture<Server
         Assert.True(count >= 1, $"no unique index on {table}.{column}");
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Schema_StoredTimes_InGotifyDriverTextFormat()
     {
         // Times are written as Gotify's SQLite driver writes them ("2006-01-02 15:04:05.999999999-07:00"), so Gotify can read a Herald database back.
@@ -392,7 +392,7 @@ public sealed class DatabaseSchemaTests(ServerFixture fx) : IClassFixture<Server
         Assert.Matches(pattern, (string)(await db.ScalarAsync("SELECT last_used FROM applications WHERE id = $id", ("$id", acc.App.Id)))!);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Schema_FreshDatabase_JournalModeIsWal()
     {
         // The SQLite file is in WAL mode.

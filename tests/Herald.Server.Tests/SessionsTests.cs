@@ -139,7 +139,7 @@ public sealed class SessionsTests(ServerFixture fx) : IClassFixture<ServerFixtur
         Error(await Api.GetAsync("/current/user", Credential.Cookie("Cnotavalidtoken")), 401, Unauthorized);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Cookie_StaleLastUsed_ReissuesCookie()
     {
         // Sliding expiry: when the session's last use is older than Gotify's 5-minute window, the next request re-sends the 7-day cookie.

@@ -11,7 +11,7 @@ public sealed class StoredExtrasTests
 
     private static string Nested(int depth) => new StringBuilder().Insert(0, "{\"a\":", depth).Append('1').Append('}', depth).ToString();
 
-    [Fact]
+    [SqliteFact]
     public async Task ListMessages_RowsWithDeepExtrasWrittenByGotify_ListedVerbatimNever500()
     {
         // Extras Gotify stored (its decoder allows 10 000 levels, far past any writer limit here) list unchanged on both list

@@ -258,11 +258,11 @@ public sealed partial class UsersTests(ServerFixture fx) : IClassFixture<ServerF
         Error(await Api.PostAsync("/message", acc.App.Header, Body.Json(new { message = "x" })), 401, Unauthorized);
         Error(await Api.GetAsync($"/user/{acc.User.Id}", fx.Admin), 404, "user does not exist");
 
-        await using var db = await TestDb.OpenAsync(fx.Server.DatabasePath);
-        Assert.Equal(0L, await db.ScalarAsync("SELECT COUNT(*) FROM applications WHERE user_id = $id", ("$id", acc.User.Id)));
-        Assert.Equal(0L, await db.ScalarAsync("SELECT COUNT(*) FROM clients WHERE user_id = $id", ("$id", acc.User.Id)));
-        Assert.Equal(0L, await db.ScalarAsync("SELECT COUNT(*) FROM messages WHERE application_id = $id", ("$id", acc.App.Id)));
-        Assert.Equal(0L, await db.ScalarAsync("SELECT COUNT(*) FROM users WHERE id = $id", ("$id", acc.User.Id)));
+        await using var db = await TestDb.OpenForAsync(fx.WorkDir);
+        Assert.Equal(0L, await db.ScalarAsync("SELECT COUNT(*) FROM applications WHERE user_id = @id", ("@id", acc.User.Id)));
+        Assert.Equal(0L, await db.ScalarAsync("SELECT COUNT(*) FROM clients WHERE user_id = @id", ("@id", acc.User.Id)));
+        Assert.Equal(0L, await db.ScalarAsync("SELECT COUNT(*) FROM messages WHERE application_id = @id", ("@id", acc.App.Id)));
+        Assert.Equal(0L, await db.ScalarAsync("SELECT COUNT(*) FROM users WHERE id = @id", ("@id", acc.User.Id)));
     }
 
     [Fact]
@@ -304,7 +304,7 @@ public sealed partial class UsersTests(ServerFixture fx) : IClassFixture<ServerF
         Status(await Api.GetAsync("/current/user", user.Basic), 200);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task Passwords_Stored_BcryptWithConfiguredCost()
     {
         // Passwords are stored as bcrypt hashes with cost = passstrength (4 in the tests), never in plain text.

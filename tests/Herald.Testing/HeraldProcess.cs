@@ -64,6 +64,12 @@ public sealed class HeraldProcess : IAsyncDisposable
     /// <summary>Path of the SQLite database of the default environment.</summary>
     public string DatabasePath => Path.Combine(WorkDir, "gotify.db");
 
+    /// <summary>
+    /// The database of <see cref="WorkDir"/> on the run's database server (<see cref="TestEngine.DatabaseFor"/>), set at
+    /// the first start; null on SQLite, and when the test chose its database itself.
+    /// </summary>
+    public TestDatabase? Database { get; private set; }
+
     /// <summary>The port of the current (or last) start; a free one is picked on each start unless <see cref="HeraldStartInfo.Port"/> is set.</summary>
     public int Port { get; private set; }
 
@@ -397,6 +403,16 @@ public sealed class HeraldProcess : IAsyncDisposable
             foreach (var (key, value) in DefaultEnvironment(info.WorkDir, port, info.AdminPassword))
             {
                 psi.Environment[key] = value;
+            }
+
+            // On a database server, a database of its own, unless the test picked the database itself.
+            if (!TestEngine.IsSqlite && !info.Env.ContainsKey("GOTIFY_DATABASE_DIALECT") && !info.Env.ContainsKey("GOTIFY_DATABASE_CONNECTION"))
+            {
+                Database ??= TestEngine.DatabaseFor(info.WorkDir);
+                foreach (var (key, value) in Database.Environment)
+                {
+                    psi.Environment[key] = value;
+                }
             }
         }
 

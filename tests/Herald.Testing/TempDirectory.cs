@@ -22,6 +22,8 @@ public sealed class TempDirectory : IDisposable
     /// <summary>Deletes the folder; a file still held open by a process that is exiting is left for the system to clean up.</summary>
     public void Dispose()
     {
+        // A server that worked here on a database server (TestEngine) had its database there; it goes with the folder.
+        TestEngine.DropFor(Path);
         try
         {
             Directory.Delete(Path, recursive: true);

@@ -100,7 +100,7 @@ static async Task<(double Plugin, double BuiltIn, double Ratio)> WebhookAsync(st
         },
         dir);
     StartupTasks.CreateFolders(settings);
-    await using var store = await StartupTasks.OpenStoreAsync(settings, CancellationToken.None);
+    await using var store = await StartupTasks.OpenStoreAsync(settings, NullLogger.Instance, CancellationToken.None);
     await StartupTasks.PrepareDatabaseAsync(store, settings, NullLogger.Instance, CancellationToken.None);
     var app = HeraldServer.Build(settings, store);
     // The same handler as a route of the server itself, under the webhook prefix so that both requests take the same

@@ -28,7 +28,7 @@ public static class HeraldServer
         try
         {
             StartupTasks.CreateFolders(settings);
-            store = await StartupTasks.OpenStoreAsync(settings, cancellationToken);
+            store = await StartupTasks.OpenStoreAsync(settings, logger, cancellationToken);
             await StartupTasks.PrepareDatabaseAsync(store, settings, logger, cancellationToken);
         }
         catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException or System.Data.Common.DbException)

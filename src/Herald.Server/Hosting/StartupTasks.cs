@@ -2,6 +2,8 @@ using Herald.Server.Configuration;
 using Herald.Server.Model;
 using Herald.Server.Security;
 using Herald.Server.Storage;
+using Herald.Server.Storage.Server;
+using Herald.Server.Storage.Server.Postgres;
 using Herald.Server.Storage.Sqlite;
 
 namespace Herald.Server.Hosting;
@@ -9,12 +11,13 @@ namespace Herald.Server.Hosting;
 /// <summary>What happens before the server listens: folders, the database and its migration, the default admin.</summary>
 internal static class StartupTasks
 {
-    /// <summary>Opens the store named by <c>database.dialect</c>.</summary>
-    public static async Task<IHeraldStore> OpenStoreAsync(HeraldSettings settings, CancellationToken cancellationToken) =>
+    /// <summary>Opens the store named by <c>database.dialect</c>; a database server that cannot be reached stops the start with a sentence.</summary>
+    public static async Task<IHeraldStore> OpenStoreAsync(HeraldSettings settings, ILogger logger, CancellationToken cancellationToken) =>
         settings.Database.Dialect switch
         {
             "sqlite3" => await SqliteStore.OpenAsync(settings.Database.Connection, cancellationToken),
-            var other => throw new ConfigurationException($"GOTIFY_DATABASE_DIALECT: {other} is not supported by this version of Herald yet (use sqlite3)"),
+            "postgres" => await ServerStore.OpenAsync(new PostgresDialect(PostgresDsn.ToConnectionString(settings.Database.Connection)), logger, cancellationToken),
+            var other => throw new ConfigurationException($"GOTIFY_DATABASE_DIALECT: {other} is not supported by this version of Herald yet (use sqlite3 or postgres)"),
         };
 
     public static void CreateFolders(HeraldSettings settings)
@@ -30,6 +33,7 @@ internal static class StartupTasks
     /// <summary>Migrates the schema, creates the default admin when there is no user at all, and back-fills sort keys.</summary>
     public static async Task PrepareDatabaseAsync(IHeraldStore store, HeraldSettings settings, ILogger logger, CancellationToken cancellationToken)
     {
+        await using var schemaLock = await store.LockSchemaAsync(cancellationToken);
         await store.MigrateAsync(cancellationToken);
         if (await store.CountUsersAsync(cancellationToken) == 0)
         {

@@ -38,6 +38,10 @@ internal sealed class ErrorHandlingMiddleware
         {
             await WriteAsync(context, StatusCodes.Status400BadRequest, e.Message);
         }
+        catch (Storage.UnstorableValueException e)
+        {
+            await WriteAsync(context, StatusCodes.Status400BadRequest, e.Message);
+        }
         catch (BadHttpRequestException e)
         {
             // Kestrel's verdict on the request itself, wherever the body was read (a route, the form reader, a

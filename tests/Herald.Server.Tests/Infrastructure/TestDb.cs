@@ -1,10 +1,21 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Herald.Server.Tests.Infrastructure;
 
-/// <summary>Direct access to a server's SQLite file, to check what was really stored.</summary>
+/// <summary>Direct access to a server's database (its SQLite file, or its database on the run's server engine), to check what was really stored.</summary>
 public static class TestDb
 {
+    /// <summary>
+    /// Opens the database of the servers that work in <paramref name="workDir"/>: <c>gotify.db</c> there on SQLite, its
+    /// own database on a server engine (<see cref="TestEngine.DatabaseFor"/>). Queries through it must be portable SQL
+    /// with <c>@name</c> parameters.
+    /// </summary>
+    public static async Task<DbConnection> OpenForAsync(string workDir, bool readOnly = true) =>
+        TestEngine.IsSqlite
+            ? await OpenAsync(Path.Combine(workDir, "gotify.db"), readOnly)
+            : await TestEngine.DatabaseFor(workDir).OpenAsync();
+
     /// <summary>Opens <paramref name="path"/> without pooling (so no handle outlives the test).</summary>
     public static async Task<SqliteConnection> OpenAsync(string path, bool readOnly = true)
     {
@@ -26,25 +37,31 @@ public static class TestDb
         return db;
     }
 
-    public static async Task<object?> ScalarAsync(this SqliteConnection db, string sql, params (string Name, object? Value)[] parameters)
+    public static async Task<object?> ScalarAsync(this DbConnection db, string sql, params (string Name, object? Value)[] parameters)
     {
         await using var cmd = db.CreateCommand();
         cmd.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            var parameter = cmd.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            cmd.Parameters.Add(parameter);
         }
 
         return await cmd.ExecuteScalarAsync();
     }
 
-    public static async Task<int> ExecAsync(this SqliteConnection db, string sql, params (string Name, object? Value)[] parameters)
+    public static async Task<int> ExecAsync(this DbConnection db, string sql, params (string Name, object? Value)[] parameters)
     {
         await using var cmd = db.CreateCommand();
         cmd.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            var parameter = cmd.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            cmd.Parameters.Add(parameter);
         }
 
         return await cmd.ExecuteNonQueryAsync();

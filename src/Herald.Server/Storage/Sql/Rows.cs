@@ -2,7 +2,8 @@ using Herald.Server.Model;
 
 namespace Herald.Server.Storage.Sql;
 
-// Dapper materializes these; times stay untyped because each engine (and each past writer) returns them differently.
+// Dapper materializes these; times stay untyped because each engine (and each past writer) returns them differently,
+// and the store's reader (SqlStore.ReadTime) turns them into times.
 #pragma warning disable CA1812
 internal sealed class UserRow
 {
@@ -15,7 +16,7 @@ internal sealed class UserRow
     public object? CreatedAt { get; set; }
     public string? OidcId { get; set; }
 
-    public User ToModel() => new(Id, Name ?? string.Empty, Pass, Admin, SqlTime.Parse(CreatedAt), OidcId);
+    public User ToModel(Func<object?, DateTimeOffset?> time) => new(Id, Name ?? string.Empty, Pass, Admin, time(CreatedAt), OidcId);
 }
 
 internal sealed class ApplicationRow
@@ -34,7 +35,7 @@ internal sealed class ApplicationRow
     public object? LastUsed { get; set; }
     public object? SortKey { get; set; }
 
-    public Application ToModel() => new(
+    public Application ToModel(Func<object?, DateTimeOffset?> time) => new(
         Id,
         Token ?? string.Empty,
         UserId,
@@ -43,8 +44,8 @@ internal sealed class ApplicationRow
         Internal,
         Image ?? string.Empty,
         DefaultPriority ?? 0,
-        SqlTime.Parse(CreatedAt),
-        SqlTime.Parse(LastUsed),
+        time(CreatedAt),
+        time(LastUsed),
         SortKey switch
         {
             null => string.Empty,
@@ -67,16 +68,16 @@ internal sealed class ClientRow
     public long? ExpiresAfterInactivitySeconds { get; set; }
     public object? ExpiresAt { get; set; }
 
-    public Client ToModel() => new(
+    public Client ToModel(Func<object?, DateTimeOffset?> time) => new(
         Id,
         Token ?? string.Empty,
         UserId,
         Name ?? string.Empty,
-        SqlTime.Parse(CreatedAt),
-        SqlTime.Parse(LastUsed),
-        SqlTime.Parse(ElevatedUntil),
+        time(CreatedAt),
+        time(LastUsed),
+        time(ElevatedUntil),
         ExpiresAfterInactivitySeconds ?? 0,
-        SqlTime.Parse(ExpiresAt));
+        time(ExpiresAt));
 }
 
 internal sealed class MessageRow
@@ -92,7 +93,7 @@ internal sealed class MessageRow
     public object? Date { get; set; }
     public long UserId { get; set; }
 
-    public Message ToModel() => new(
+    public Message ToModel(Func<object?, DateTimeOffset?> time) => new(
         Id,
         ApplicationId,
         Text ?? string.Empty,
@@ -107,7 +108,7 @@ internal sealed class MessageRow
             string s => System.Text.Encoding.UTF8.GetBytes(s),
             _ => null,
         },
-        SqlTime.Parse(Date) ?? DateTimeOffset.UnixEpoch);
+        time(Date) ?? DateTimeOffset.UnixEpoch);
 }
 
 internal sealed class PluginConfRow
@@ -124,14 +125,14 @@ internal sealed class PluginConfRow
     public object? Config { get; set; }
     public object? Storage { get; set; }
 
-    public PluginConf ToModel() => new(
+    public PluginConf ToModel(Func<object?, DateTimeOffset?> time) => new(
         Id,
         UserId,
         ModulePath ?? string.Empty,
         Token ?? string.Empty,
         ApplicationId ?? 0,
         Enabled,
-        SqlTime.Parse(CreatedAt),
+        time(CreatedAt),
         Bytes(Config),
         Bytes(Storage));
 

@@ -7,18 +7,19 @@ internal abstract partial class SqlStore
 {
     public Task<Application?> GetApplicationByTokenAsync(string token, CancellationToken cancellationToken) =>
         cache.ApplicationAsync(token, async () =>
-            (await QuerySingleAsync<ApplicationRow>($"SELECT {ApplicationRow.Columns} FROM applications WHERE token = @token", new { token }, cancellationToken))?.ToModel());
+            (await QuerySingleAsync<ApplicationRow>($"SELECT {ApplicationRow.Columns} FROM applications WHERE token = @token", new { token }, cancellationToken))?.ToModel(ReadTime));
 
     public async Task<Application?> GetApplicationByIdAsync(long id, CancellationToken cancellationToken) =>
-        (await QuerySingleAsync<ApplicationRow>($"SELECT {ApplicationRow.Columns} FROM applications WHERE id = @id", new { id }, cancellationToken))?.ToModel();
+        (await QuerySingleAsync<ApplicationRow>($"SELECT {ApplicationRow.Columns} FROM applications WHERE id = @id", new { id }, cancellationToken))?.ToModel(ReadTime);
 
     public async Task<IReadOnlyList<Application>> GetApplicationsByUserAsync(long userId, CancellationToken cancellationToken) =>
         (await QueryAsync<ApplicationRow>($"SELECT {ApplicationRow.Columns} FROM applications WHERE user_id = @userId ORDER BY sort_key, id", new { userId }, cancellationToken))
-        .Select(r => r.ToModel()).ToList();
+        .Select(r => r.ToModel(ReadTime)).ToList();
 
     public async Task<string> GetMaxSortKeyAsync(long userId, CancellationToken cancellationToken)
     {
-        var value = await ScalarAsync("SELECT MAX(sort_key) FROM applications WHERE user_id = @userId", new { userId }, cancellationToken);
+        // Not MAX(sort_key): PostgreSQL before 18 has no max() for bytea; ordering compares bytes on every engine.
+        var value = await ScalarAsync("SELECT sort_key FROM applications WHERE user_id = @userId ORDER BY sort_key DESC LIMIT 1", new { userId }, cancellationToken);
         return value switch
         {
             null or DBNull => string.Empty,
@@ -34,7 +35,7 @@ internal abstract partial class SqlStore
             "VALUES (@Token, @UserId, @Name, @Description, @Internal, @Image, @DefaultPriority, @CreatedAt, @LastUsed, @SortKey)",
             ApplicationParameters(application),
             cancellationToken);
-        return application with { Id = id };
+        return application with { Id = id, CreatedAt = Stored(application.CreatedAt), LastUsed = Stored(application.LastUsed) };
     }
 
     public Task UpdateApplicationAsync(Application application, CancellationToken cancellationToken) =>
@@ -80,7 +81,7 @@ internal abstract partial class SqlStore
                 {
                     key = userId == currentUser ? FractionalIndex.KeyAfter(key) : FractionalIndex.First;
                     currentUser = userId;
-                    await connection.ExecuteAsync(new CommandDefinition("UPDATE applications SET sort_key = @key WHERE id = @id", new { key, id }, transaction, cancellationToken: cancellationToken));
+                    await connection.ExecuteAsync(new CommandDefinition("UPDATE applications SET sort_key = @key WHERE id = @id", new { key = SortKeyValue(key), id }, transaction, cancellationToken: cancellationToken));
                 }
 
                 return rows.Count;
@@ -99,6 +100,6 @@ internal abstract partial class SqlStore
         a.DefaultPriority,
         CreatedAt = Time(a.CreatedAt),
         LastUsed = Time(a.LastUsed),
-        a.SortKey,
+        SortKey = SortKeyValue(a.SortKey),
     };
 }

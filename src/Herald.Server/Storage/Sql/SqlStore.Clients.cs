@@ -10,18 +10,18 @@ internal abstract partial class SqlStore
     public async Task<Client?> GetClientByTokenAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var client = await cache.ClientAsync(token, async () =>
-            (await QuerySingleAsync<ClientRow>($"SELECT {ClientRow.Columns} FROM clients WHERE token = @token", new { token }, cancellationToken))?.ToModel());
+            (await QuerySingleAsync<ClientRow>($"SELECT {ClientRow.Columns} FROM clients WHERE token = @token", new { token }, cancellationToken))?.ToModel(ReadTime));
 
         // The cached row may have passed its inactivity expiry since it was read.
         return client is { ExpiresAt: { } expires } && expires <= now ? null : client;
     }
 
     public async Task<Client?> GetClientByIdAsync(long id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        (await QuerySingleAsync<ClientRow>($"SELECT {ClientRow.Columns} FROM clients WHERE id = @id AND {NotExpired}", new { id, now = Time(now) }, cancellationToken))?.ToModel();
+        (await QuerySingleAsync<ClientRow>($"SELECT {ClientRow.Columns} FROM clients WHERE id = @id AND {NotExpired}", new { id, now = Time(now) }, cancellationToken))?.ToModel(ReadTime);
 
     public async Task<IReadOnlyList<Client>> GetClientsByUserAsync(long userId, DateTimeOffset now, CancellationToken cancellationToken) =>
         (await QueryAsync<ClientRow>($"SELECT {ClientRow.Columns} FROM clients WHERE user_id = @userId AND {NotExpired} ORDER BY id", new { userId, now = Time(now) }, cancellationToken))
-        .Select(r => r.ToModel()).ToList();
+        .Select(r => r.ToModel(ReadTime)).ToList();
 
     public async Task<Client> CreateClientAsync(Client client, CancellationToken cancellationToken)
     {
@@ -30,7 +30,7 @@ internal abstract partial class SqlStore
             "VALUES (@Token, @UserId, @Name, @CreatedAt, @LastUsed, @ElevatedUntil, @ExpiresAfterInactivitySeconds, @ExpiresAt)",
             ClientParameters(client),
             cancellationToken);
-        return client with { Id = id };
+        return client with { Id = id, CreatedAt = Stored(client.CreatedAt), LastUsed = Stored(client.LastUsed), ElevatedUntil = Stored(client.ElevatedUntil), ExpiresAt = Stored(client.ExpiresAt) };
     }
 
     public Task UpdateClientAsync(Client client, CancellationToken cancellationToken) =>

@@ -31,7 +31,7 @@ internal abstract partial class SqlStore
             $"WHERE applications.user_id = @userId{bound} ORDER BY messages.id DESC LIMIT @limit",
             new { userId, since, limit },
             cancellationToken);
-        return rows.Select(r => r.ToModel()).ToList();
+        return rows.Select(r => r.ToModel(ReadTime)).ToList();
     }
 
     public async Task<IReadOnlyList<Message>> GetMessagesByApplicationAsync(long applicationId, int limit, long since, CancellationToken cancellationToken)
@@ -41,7 +41,7 @@ internal abstract partial class SqlStore
             $"SELECT {MessageRow.Columns} FROM messages WHERE messages.application_id = @applicationId{bound} ORDER BY messages.id DESC LIMIT @limit",
             new { applicationId, since, limit },
             cancellationToken);
-        return rows.Select(r => r.ToModel()).ToList();
+        return rows.Select(r => r.ToModel(ReadTime)).ToList();
     }
 
     public async Task<(Message Message, long UserId)?> GetMessageByIdAsync(long id, CancellationToken cancellationToken)
@@ -50,7 +50,7 @@ internal abstract partial class SqlStore
             $"SELECT {MessageRow.Columns}, applications.user_id AS UserId FROM messages JOIN applications ON applications.id = messages.application_id WHERE messages.id = @id",
             new { id },
             cancellationToken);
-        return row is null ? null : (row.ToModel(), row.UserId);
+        return row is null ? null : (row.ToModel(ReadTime), row.UserId);
     }
 
     public Task DeleteMessageAsync(long id, CancellationToken cancellationToken) =>

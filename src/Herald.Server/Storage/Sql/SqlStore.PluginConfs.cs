@@ -6,16 +6,16 @@ internal abstract partial class SqlStore
 {
     public async Task<IReadOnlyList<PluginConf>> GetPluginConfsByUserAsync(long userId, CancellationToken cancellationToken) =>
         (await QueryAsync<PluginConfRow>($"SELECT {PluginConfRow.Columns} FROM plugin_confs WHERE user_id = @userId ORDER BY id", new { userId }, cancellationToken))
-        .Select(r => r.ToModel()).ToList();
+        .Select(r => r.ToModel(ReadTime)).ToList();
 
     public async Task<PluginConf?> GetPluginConfByIdAsync(long id, CancellationToken cancellationToken) =>
-        (await QuerySingleAsync<PluginConfRow>($"SELECT {PluginConfRow.Columns} FROM plugin_confs WHERE id = @id", new { id }, cancellationToken))?.ToModel();
+        (await QuerySingleAsync<PluginConfRow>($"SELECT {PluginConfRow.Columns} FROM plugin_confs WHERE id = @id", new { id }, cancellationToken))?.ToModel(ReadTime);
 
     public async Task<PluginConf?> GetPluginConfByTokenAsync(string token, CancellationToken cancellationToken) =>
-        (await QuerySingleAsync<PluginConfRow>($"SELECT {PluginConfRow.Columns} FROM plugin_confs WHERE token = @token", new { token }, cancellationToken))?.ToModel();
+        (await QuerySingleAsync<PluginConfRow>($"SELECT {PluginConfRow.Columns} FROM plugin_confs WHERE token = @token", new { token }, cancellationToken))?.ToModel(ReadTime);
 
     public async Task<PluginConf?> GetPluginConfAsync(long userId, string modulePath, CancellationToken cancellationToken) =>
-        (await QuerySingleAsync<PluginConfRow>($"SELECT {PluginConfRow.Columns} FROM plugin_confs WHERE user_id = @userId AND module_path = @modulePath", new { userId, modulePath }, cancellationToken))?.ToModel();
+        (await QuerySingleAsync<PluginConfRow>($"SELECT {PluginConfRow.Columns} FROM plugin_confs WHERE user_id = @userId AND module_path = @modulePath", new { userId, modulePath }, cancellationToken))?.ToModel(ReadTime);
 
     public async Task<PluginConf> CreatePluginConfAsync(PluginConf conf, CancellationToken cancellationToken)
     {
@@ -24,7 +24,7 @@ internal abstract partial class SqlStore
             "VALUES (@UserId, @ModulePath, @Token, @ApplicationId, @Enabled, @CreatedAt, @Config, @Storage)",
             PluginConfParameters(conf),
             cancellationToken);
-        return conf with { Id = id };
+        return conf with { Id = id, CreatedAt = Stored(conf.CreatedAt) };
     }
 
     public Task UpdatePluginConfAsync(PluginConf conf, CancellationToken cancellationToken) =>

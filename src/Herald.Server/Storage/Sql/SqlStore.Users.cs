@@ -13,13 +13,13 @@ internal abstract partial class SqlStore
 
     public Task<User?> GetUserByIdAsync(long id, CancellationToken cancellationToken) =>
         cache.UserAsync(id, async () =>
-            (await QuerySingleAsync<UserRow>($"SELECT {UserRow.Columns} FROM users WHERE id = @id", new { id }, cancellationToken))?.ToModel());
+            (await QuerySingleAsync<UserRow>($"SELECT {UserRow.Columns} FROM users WHERE id = @id", new { id }, cancellationToken))?.ToModel(ReadTime));
 
     public async Task<User?> GetUserByNameAsync(string name, CancellationToken cancellationToken) =>
-        (await QuerySingleAsync<UserRow>($"SELECT {UserRow.Columns} FROM users WHERE name = @name", new { name }, cancellationToken))?.ToModel();
+        (await QuerySingleAsync<UserRow>($"SELECT {UserRow.Columns} FROM users WHERE name = @name", new { name }, cancellationToken))?.ToModel(ReadTime);
 
     public async Task<IReadOnlyList<User>> GetUsersAsync(CancellationToken cancellationToken) =>
-        (await QueryAsync<UserRow>($"SELECT {UserRow.Columns} FROM users ORDER BY id", null, cancellationToken)).Select(r => r.ToModel()).ToList();
+        (await QueryAsync<UserRow>($"SELECT {UserRow.Columns} FROM users ORDER BY id", null, cancellationToken)).Select(r => r.ToModel(ReadTime)).ToList();
 
     public async Task<User> CreateUserAsync(User user, CancellationToken cancellationToken)
     {
@@ -27,7 +27,7 @@ internal abstract partial class SqlStore
             "INSERT INTO users (name, pass, admin, created_at, oidc_id) VALUES (@Name, @Pass, @Admin, @CreatedAt, @OidcId)",
             new { user.Name, user.Pass, user.Admin, CreatedAt = Time(user.CreatedAt), user.OidcId },
             cancellationToken);
-        return user with { Id = id };
+        return user with { Id = id, CreatedAt = Stored(user.CreatedAt) };
     }
 
     public Task UpdateUserAsync(User user, CancellationToken cancellationToken) =>
@@ -41,6 +41,14 @@ internal abstract partial class SqlStore
             async (connection, transaction) =>
             {
                 var p = new { id };
+
+                // Row locks are taken in the order a message insert takes them (its application, then its user), or
+                // an insert holding the application and waiting for the user deadlocks with this delete (seen on
+                // PostgreSQL under DeleteRaceTests): the user's applications are locked before the user row.
+                if (UpdateLock.Length > 0)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition($"SELECT id FROM applications WHERE user_id = @id{UpdateLock}", p, transaction, cancellationToken: cancellationToken));
+                }
 
                 // The user row goes first, as the application row in DeleteApplicationAsync: on an engine with row locks,
                 // an insert guarded by it (InsertMessageSql) then either committed before, and its message is deleted

@@ -29,6 +29,12 @@ internal abstract partial class SqlStore : IHeraldStore
     /// </summary>
     protected abstract string ShareLock { get; }
 
+    /// <summary>
+    /// Appended to a SELECT that locks rows for a delete: <c>" FOR UPDATE"</c> on engines with row locks, "" where whole
+    /// write transactions are serialized.
+    /// </summary>
+    protected virtual string UpdateLock => string.Empty;
+
     /// <summary>Opens a connection for reads; disposing it returns it to the pool.</summary>
     protected abstract Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken);
 
@@ -41,7 +47,32 @@ internal abstract partial class SqlStore : IHeraldStore
     /// <summary>The value a time parameter is bound as.</summary>
     protected virtual object? Time(DateTimeOffset? value) => SqlTime.Format(value);
 
+    /// <summary>Reads a time column as the engine returns it (text on SQLite, typed values on the servers).</summary>
+    protected virtual DateTimeOffset? ReadTime(object? value) => SqlTime.Parse(value);
+
+    /// <summary>
+    /// A time cut to the digits the engine's time columns keep, so that what a create returns equals what a later read
+    /// returns (PostgreSQL keeps microseconds, MySQL's <c>datetime(3)</c> milliseconds; SQLite's text keeps all).
+    /// </summary>
+    protected virtual DateTimeOffset Stored(DateTimeOffset value) => value;
+
+    private DateTimeOffset? Stored(DateTimeOffset? value) => value is { } v ? Stored(v) : null;
+
+    /// <summary>
+    /// The value an application's sort key is bound as: Gotify declares the column as bytes (blob, bytea, longblob) so
+    /// that keys compare bytewise on every engine; its SQLite driver binds the Go string as text, which SQLite keeps.
+    /// </summary>
+    protected virtual object? SortKeyValue(string? key) => key;
+
+    /// <summary>Why the engine cannot store <paramref name="text"/> as it is, or null when it can.</summary>
+    protected virtual string? Unstorable(string text) => null;
+
+    /// <summary>The sentence for a driver error that says a value cannot be stored (or compared), or null for any other error.</summary>
+    protected virtual string? Unstorable(DbException exception) => null;
+
     public abstract Task MigrateAsync(CancellationToken cancellationToken);
+
+    public abstract Task<IAsyncDisposable> LockSchemaAsync(CancellationToken cancellationToken);
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
@@ -62,23 +93,26 @@ internal abstract partial class SqlStore : IHeraldStore
         GC.SuppressFinalize(this);
     }
 
-    protected async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReadAsync(cancellationToken);
-        var rows = await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-        return rows.AsList();
-    }
+    protected Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<T>>(async c => (await c.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList(), cancellationToken);
 
-    protected async Task<T?> QuerySingleAsync<T>(string sql, object? parameters, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReadAsync(cancellationToken);
-        return await connection.QueryFirstOrDefaultAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-    }
+    protected Task<T?> QuerySingleAsync<T>(string sql, object? parameters, CancellationToken cancellationToken) =>
+        ReadAsync(c => c.QueryFirstOrDefaultAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)), cancellationToken);
 
-    protected async Task<object?> ScalarAsync(string sql, object? parameters, CancellationToken cancellationToken)
+    protected Task<object?> ScalarAsync(string sql, object? parameters, CancellationToken cancellationToken) =>
+        ReadAsync(c => c.ExecuteScalarAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)), cancellationToken);
+
+    private async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenReadAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        try
+        {
+            await using var connection = await OpenReadAsync(cancellationToken);
+            return await read(connection);
+        }
+        catch (DbException e) when (Unstorable(e) is { } why)
+        {
+            throw new UnstorableValueException(why, e);
+        }
     }
 
     protected Task<int> ExecuteAsync(string sql, object? parameters, CancellationToken cancellationToken) =>
@@ -106,6 +140,10 @@ internal abstract partial class SqlStore : IHeraldStore
         {
             return await WriteAsync(work, cancellationToken);
         }
+        catch (DbException e) when (Unstorable(e) is { } why)
+        {
+            throw new UnstorableValueException(why, e);
+        }
         finally
         {
             cache.Clear();
@@ -123,10 +161,22 @@ internal abstract partial class SqlStore : IHeraldStore
         {
             throw new DuplicateKeyException(e.Message, e);
         }
+        catch (DbException e) when (Unstorable(e) is { } why)
+        {
+            throw new UnstorableValueException(why, e);
+        }
     }
 
-    public Task<Message> CreateMessageAsync(NewMessage message, CancellationToken cancellationToken) =>
-        batcher.EnqueueAsync(message, cancellationToken);
+    public Task<Message> CreateMessageAsync(NewMessage message, CancellationToken cancellationToken)
+    {
+        // Checked before the message joins a batch: a value the engine refuses would fail every message committed with it.
+        if ((Unstorable(message.Text) ?? Unstorable(message.Title)) is { } why)
+        {
+            throw new UnstorableValueException(why);
+        }
+
+        return batcher.EnqueueAsync(message with { Date = Stored(message.Date) }, cancellationToken);
+    }
 
     /// <summary>
     /// Inserts a batch of messages in one durably committed transaction and returns their ids in the batch's order,

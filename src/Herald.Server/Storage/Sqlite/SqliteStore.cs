@@ -126,6 +126,9 @@ internal sealed class SqliteStore : SqlStore
     protected override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19 } e && e.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Nothing to hold: the migration is one write transaction, which SQLite's file lock already makes exclusive.</summary>
+    public override Task<IAsyncDisposable> LockSchemaAsync(CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+
     public override Task MigrateAsync(CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
@@ -181,5 +184,12 @@ internal sealed class SqliteStore : SqlStore
             writeGate.Release();
             writeGate.Dispose();
         }
+    }
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

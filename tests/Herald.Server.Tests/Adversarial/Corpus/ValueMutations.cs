@@ -109,7 +109,9 @@ public static class ValueMutations
         yield return M("reversed surrogate pair", "\"x\\udc00\\ud800y\"", Expectation.Either(Surrogate));
         yield return M("high surrogate at the end", "\"abc\\ud83d\"", Expectation.Either(Surrogate));
         yield return M("valid escaped surrogate pair", "\"smile \\ud83d\\ude00\"", Expectation.Accepted("an escaped pair is an ordinary character"));
-        yield return M("NUL escape", "\"a\\u0000b\"", Expectation.Accepted("Go keeps NUL inside strings"));
+        yield return M("NUL escape", "\"a\\u0000b\"", TestEngine.Current == "postgres" && field.Name is not ("pass" or "sortKey")
+            ? Expectation.Refused("PostgreSQL's text holds no NUL (a password is stored hashed, a sort key as bytes): refused with 400 rather than Gotify's 500, nothing stored")
+            : Expectation.Accepted("Go keeps NUL inside strings"));
         yield return B("invalid UTF-8 C3 28", [0x22, 0x61, 0xC3, 0x28, 0x22], Expectation.Refused(NotUtf8));
         yield return B("invalid UTF-8 FF FE", [0x22, 0xFF, 0xFE, 0x22], Expectation.Refused(NotUtf8));
         yield return B("UTF-8 encoded surrogate ED A0 80", [0x22, 0xED, 0xA0, 0x80, 0x22], Expectation.Refused(NotUtf8));

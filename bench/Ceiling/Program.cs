@@ -32,7 +32,7 @@ app.MapPost("/message", async (CreateMessage body) =>
         body.Message,
         string.IsNullOrWhiteSpace(body.Title) ? "bench" : body.Title,
         body.Priority ?? 0,
-        DateTimeOffset.Now);
+        TimeProvider.System.GetLocalNow());
     await streams.BroadcastAsync(msg);
     return Results.Ok(msg);
 });

@@ -24,7 +24,7 @@ Directory.CreateDirectory(work);
 try
 {
     Console.WriteLine("Building 20 copies of the bench plugin (distinct module paths)...");
-    var packages = BuildPlugins(root, work, 20);
+    var packages = await BuildPluginsAsync(root, work, 20);
 
     var (plugin, builtin, ratio) = await WebhookAsync(work, packages[0], TimeSpan.FromSeconds(seconds));
     Console.WriteLine($"webhook: plugin {plugin:F0} req/s, built-in {builtin:F0} req/s (medians), median ratio {ratio:F2} (target >= 0.80) {(ratio >= 0.8 ? "PASS" : "FAIL")}");
@@ -58,14 +58,14 @@ static string FindRoot()
     throw new InvalidOperationException("Herald.slnx not found");
 }
 
-static List<string> BuildPlugins(string root, string work, int count)
+static async Task<List<string>> BuildPluginsAsync(string root, string work, int count)
 {
     var project = Path.Combine(root, "bench", "plugins", "BenchPlugin", "BenchPlugin.csproj");
     var packages = new List<string>();
     for (var i = 0; i < count; i++)
     {
         var output = Path.Combine(work, "build", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Run("dotnet", ["build", project, "-c", "Release", "-nologo", "-v:q", "-nodeReuse:false", $"-p:BenchPluginIndex={i}", $"-p:IntermediateOutputPath=obj/bench-{i}/", "-o", output]);
+        await RunAsync("dotnet", ["build", project, "-c", "Release", "-nologo", "-v:q", "-nodeReuse:false", $"-p:BenchPluginIndex={i}", $"-p:IntermediateOutputPath=obj/bench-{i}/", "-o", output]);
         // `-o` also sends the referenced Herald.PluginApi's own output there; a package must not ship it.
         foreach (var extra in Directory.EnumerateFiles(output, "*.pdb").Concat(Directory.EnumerateFiles(output, "Herald.PluginApi.*")))
         {
@@ -100,8 +100,8 @@ static async Task<(double Plugin, double BuiltIn, double Ratio)> WebhookAsync(st
         },
         dir);
     StartupTasks.CreateFolders(settings);
-    await using var store = await StartupTasks.OpenStoreAsync(settings, NullLogger.Instance, CancellationToken.None);
-    await StartupTasks.PrepareDatabaseAsync(store, settings, NullLogger.Instance, CancellationToken.None);
+    await using var store = await StartupTasks.OpenStoreAsync(settings, TimeProvider.System, NullLogger.Instance, CancellationToken.None);
+    await StartupTasks.PrepareDatabaseAsync(store, settings, TimeProvider.System, NullLogger.Instance, CancellationToken.None);
     var app = HeraldServer.Build(settings, store);
     // The same handler as a route of the server itself, under the webhook prefix so that both requests take the same
     // middleware path (webhooks skip the API's JSON/CORS middleware); the literal segment wins over {token}.
@@ -189,7 +189,7 @@ static async Task<(TimeSpan None, TimeSpan Twenty)> StartupAsync(string root, st
     var server = Path.Combine(root, "src", "Herald.Server", "bin", "Release", "net10.0", "herald.dll");
     if (!File.Exists(server))
     {
-        Run("dotnet", ["build", Path.Combine(root, "src", "Herald.Server", "Herald.Server.csproj"), "-c", "Release", "-nologo", "-v:q", "-nodeReuse:false"]);
+        await RunAsync("dotnet", ["build", Path.Combine(root, "src", "Herald.Server", "Herald.Server.csproj"), "-c", "Release", "-nologo", "-v:q", "-nodeReuse:false"]);
     }
 
     var none = new List<TimeSpan>();
@@ -272,15 +272,25 @@ static int FreePort()
     return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
-static void Run(string file, string[] arguments)
+static async Task RunAsync(string file, string[] arguments)
 {
     var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
     start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
     using var process = Process.Start(start)!;
     var output = process.StandardOutput.ReadToEndAsync();
     var error = process.StandardError.ReadToEndAsync();
-    if (!process.WaitForExit(TimeSpan.FromMinutes(3)) || process.ExitCode != 0)
+    using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+    try
     {
-        throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed:\n{output.Result}\n{error.Result}");
+        await process.WaitForExitAsync(timeout.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        process.Kill(entireProcessTree: true);
+    }
+
+    if (!process.HasExited || process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed:\n{await output}\n{await error}");
     }
 }

@@ -28,7 +28,7 @@ internal static class ClientEndpoints
         {
             // The unique index decides; a look-up first would miss expired clients, which still hold their token.
             var client = new Client(0, TokenGenerator.NewClientToken(), userId, name, now, null, elevatedUntil, expiresAfterSeconds, null);
-            client = client with { ExpiresAt = ClientExpiry.ExpiresAt(client) };
+            client = client with { ExpiresAt = ClientExpiry.ExpiresAt(client, now) };
             try
             {
                 return await store.CreateClientAsync(client, cancellationToken);
@@ -70,9 +70,10 @@ internal static class ClientEndpoints
         var name = Validation.Required(body.GetString("name"), "name");
         var expiry = ExpiresAfterInactivitySeconds(body);
         var updated = client with { Name = name, ExpiresAfterInactivitySeconds = expiry ?? client.ExpiresAfterInactivitySeconds };
-        updated = updated with { ExpiresAt = ClientExpiry.ExpiresAt(updated) };
+        var now = time.GetUtcNow();
+        updated = updated with { ExpiresAt = ClientExpiry.ExpiresAt(updated, now) };
         await store.UpdateClientAsync(updated, context.RequestAborted);
-        await Responses.Json(context, EntityMapper.ToJson(updated, time.GetUtcNow()), HeraldJson.Api.ClientJson);
+        await Responses.Json(context, EntityMapper.ToJson(updated, now), HeraldJson.Api.ClientJson);
     }
 
     private static async Task DeleteAsync(HttpContext context)

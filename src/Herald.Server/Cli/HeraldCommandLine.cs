@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Collections;
 using Herald.Server.Configuration;
 using Herald.Server.Hosting;
 using Herald.Server.Model;
@@ -51,9 +50,7 @@ public static class HeraldCommandLine
         HeraldSettings settings;
         try
         {
-            var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
-                .ToDictionary(e => (string)e.Key, e => e.Value as string ?? string.Empty, StringComparer.Ordinal);
-            settings = SettingsLoader.Load(environment, Directory.GetCurrentDirectory());
+            settings = SettingsLoader.Load(ProcessEnvironment.Read(), Directory.GetCurrentDirectory());
         }
         catch (ConfigurationException e)
         {

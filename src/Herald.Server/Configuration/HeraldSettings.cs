@@ -27,6 +27,9 @@ public sealed class HeraldSettings
     public string LogLevel { get; set; } = "info";
 
     public OidcSettings Oidc { get; } = new();
+
+    /// <summary>Herald's own variables (plugin timeouts, log colours), read from the process environment.</summary>
+    public HostVariables Host { get; set; } = new();
 }
 
 public sealed class ServerSettings

@@ -45,6 +45,7 @@ public static class SettingsLoader
             }
         }
 
+        settings.Host = HostVariables.From(environment);
         Validate(settings);
         if (!settings.UploadedImagesDir.EndsWith(Path.DirectorySeparatorChar) && !settings.UploadedImagesDir.EndsWith('/'))
         {

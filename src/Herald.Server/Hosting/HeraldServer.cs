@@ -28,8 +28,8 @@ public static class HeraldServer
         try
         {
             StartupTasks.CreateFolders(settings);
-            store = await StartupTasks.OpenStoreAsync(settings, logger, cancellationToken);
-            await StartupTasks.PrepareDatabaseAsync(store, settings, logger, cancellationToken);
+            store = await StartupTasks.OpenStoreAsync(settings, TimeProvider.System, logger, cancellationToken);
+            await StartupTasks.PrepareDatabaseAsync(store, settings, TimeProvider.System, logger, cancellationToken);
         }
         catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException or System.Data.Common.DbException)
         {

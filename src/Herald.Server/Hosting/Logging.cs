@@ -13,7 +13,7 @@ internal static class Logging
             o.SingleLine = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ssK ";
             o.UseUtcTimestamp = false;
-            o.ColorBehavior = Environment.GetEnvironmentVariable("NOCOLOR") == "1"
+            o.ColorBehavior = settings.Host.NoColor
                 ? Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled
                 : Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Default;
         });

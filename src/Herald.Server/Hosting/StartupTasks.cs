@@ -12,11 +12,11 @@ namespace Herald.Server.Hosting;
 internal static class StartupTasks
 {
     /// <summary>Opens the store named by <c>database.dialect</c>; a database server that cannot be reached stops the start with a sentence.</summary>
-    public static async Task<IHeraldStore> OpenStoreAsync(HeraldSettings settings, ILogger logger, CancellationToken cancellationToken) =>
+    public static async Task<IHeraldStore> OpenStoreAsync(HeraldSettings settings, TimeProvider time, ILogger logger, CancellationToken cancellationToken) =>
         settings.Database.Dialect switch
         {
-            "sqlite3" => await SqliteStore.OpenAsync(settings.Database.Connection, cancellationToken),
-            "postgres" => await ServerStore.OpenAsync(new PostgresDialect(PostgresDsn.ToConnectionString(settings.Database.Connection)), logger, cancellationToken),
+            "sqlite3" => await SqliteStore.OpenAsync(settings.Database.Connection, time, cancellationToken),
+            "postgres" => await ServerStore.OpenAsync(new PostgresDialect(PostgresDsn.ToConnectionString(settings.Database.Connection)), time, logger, cancellationToken),
             var other => throw new ConfigurationException($"GOTIFY_DATABASE_DIALECT: {other} is not supported by this version of Herald yet (use sqlite3 or postgres)"),
         };
 
@@ -31,7 +31,7 @@ internal static class StartupTasks
     }
 
     /// <summary>Migrates the schema, creates the default admin when there is no user at all, and back-fills sort keys.</summary>
-    public static async Task PrepareDatabaseAsync(IHeraldStore store, HeraldSettings settings, ILogger logger, CancellationToken cancellationToken)
+    public static async Task PrepareDatabaseAsync(IHeraldStore store, HeraldSettings settings, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         await using var schemaLock = await store.LockSchemaAsync(cancellationToken);
         await store.MigrateAsync(cancellationToken);
@@ -39,7 +39,7 @@ internal static class StartupTasks
         {
             var hasher = new PasswordHasher(settings);
             await store.CreateUserAsync(
-                new User(0, settings.DefaultUser.Name, hasher.Hash(settings.DefaultUser.Pass), true, DateTimeOffset.Now),
+                new User(0, settings.DefaultUser.Name, hasher.Hash(settings.DefaultUser.Pass), true, time.GetLocalNow()),
                 cancellationToken);
             logger.LogInformation("Created the default admin user {UserName}", settings.DefaultUser.Name);
         }

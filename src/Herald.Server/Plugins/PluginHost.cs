@@ -13,7 +13,7 @@ internal static class PluginHost
     /// <summary>Registers the plugin host for <paramref name="settings"/>' <c>pluginsdir</c>.</summary>
     public static IServiceCollection AddHeraldPlugins(this IServiceCollection services, HeraldSettings settings)
     {
-        services.AddSingleton(PluginHostOptions.For(settings.PluginsDir));
+        services.AddSingleton(PluginHostOptions.For(settings.PluginsDir, settings.Host));
         services.AddSingleton<PluginInvoker>();
         services.AddSingleton<UnloadTracker>();
         services.AddSingleton<SubscriptionHub>();

@@ -1,17 +1,10 @@
+using Herald.Server.Configuration;
+
 namespace Herald.Server.Plugins;
 
 /// <summary>How the plugin host behaves; the folder comes from Gotify's <c>pluginsdir</c>, the rest are Herald defaults.</summary>
 internal sealed class PluginHostOptions
 {
-    /// <summary>Environment variable overriding <see cref="LifecycleTimeout"/>, in seconds (operators with slow plugins; tests).</summary>
-    public const string LifecycleTimeoutVariable = "HERALD_PLUGIN_LIFECYCLE_TIMEOUT";
-
-    /// <summary>Environment variable overriding <see cref="ConfigTimeout"/>, in seconds (slow plugins; tests).</summary>
-    public const string ConfigTimeoutVariable = "HERALD_PLUGIN_CONFIG_TIMEOUT";
-
-    /// <summary>Environment variable overriding <see cref="WebhookTimeout"/>, in seconds (slow plugins; tests).</summary>
-    public const string WebhookTimeoutVariable = "HERALD_PLUGIN_WEBHOOK_TIMEOUT";
-
     /// <summary>The plugins folder; empty disables plugins, as in Gotify.</summary>
     public string PluginsDirectory { get; init; } = "data/plugins";
 
@@ -56,8 +49,8 @@ internal sealed class PluginHostOptions
     /// <summary>Whether changes to the folder are applied while running.</summary>
     public bool WatchFolder { get; init; } = true;
 
-    /// <summary>Builds the options for <paramref name="pluginsDirectory"/>, applying the timeout variables.</summary>
-    public static PluginHostOptions For(string pluginsDirectory)
+    /// <summary>Builds the options for <paramref name="pluginsDirectory"/>, applying the timeouts of <paramref name="variables"/>.</summary>
+    public static PluginHostOptions For(string pluginsDirectory, HostVariables variables)
     {
         var parent = Path.GetDirectoryName(Path.GetFullPath(string.IsNullOrEmpty(pluginsDirectory) ? "." : pluginsDirectory.TrimEnd('/', '\\'))) ?? ".";
         var defaults = new PluginHostOptions();
@@ -65,15 +58,9 @@ internal sealed class PluginHostOptions
         {
             PluginsDirectory = pluginsDirectory,
             StateDirectory = Path.Combine(parent, "plugin-data"),
-            LifecycleTimeout = Seconds(LifecycleTimeoutVariable) ?? defaults.LifecycleTimeout,
-            ConfigTimeout = Seconds(ConfigTimeoutVariable) ?? defaults.ConfigTimeout,
-            WebhookTimeout = Seconds(WebhookTimeoutVariable) ?? defaults.WebhookTimeout,
+            LifecycleTimeout = variables.PluginLifecycleTimeout ?? defaults.LifecycleTimeout,
+            ConfigTimeout = variables.PluginConfigTimeout ?? defaults.ConfigTimeout,
+            WebhookTimeout = variables.PluginWebhookTimeout ?? defaults.WebhookTimeout,
         };
     }
-
-    /// <summary>A positive number of seconds from <paramref name="variable"/>; null when unset or not one.</summary>
-    private static TimeSpan? Seconds(string variable) =>
-        double.TryParse(Environment.GetEnvironmentVariable(variable), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
-            : null;
 }

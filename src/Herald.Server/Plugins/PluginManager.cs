@@ -99,7 +99,7 @@ internal sealed class PluginManager : IAsyncDisposable
 
         Directory.CreateDirectory(options.PluginsDirectory);
         Directory.CreateDirectory(options.StateDirectory);
-        crashJournal = new CrashJournal(options.StateDirectory, PluginLoadContext.ModulePathOf, logger);
+        crashJournal = new CrashJournal(options.StateDirectory, PluginLoadContext.ModulePathOf, time, logger);
         crashedLastRun = crashJournal.TakeRecords();
         crashJournal.Attach();
         catalog.CleanAllStaging();

@@ -247,7 +247,7 @@ internal sealed class AcmeCertificateManager : BackgroundService
                     logger.LogInformation("New ACME account key stored in {CacheDir}", cache.Directory);
                 }
 
-                var created = new AcmeClient(http, directoryUrl, key, logger);
+                var created = new AcmeClient(http, directoryUrl, key, time, logger);
                 await created.EnsureAccountAsync(cancellationToken);
                 client = created;
             }

@@ -24,16 +24,18 @@ internal sealed class AcmeClient
     private readonly HttpClient http;
     private readonly Uri directoryUrl;
     private readonly AcmeAccountKey accountKey;
+    private readonly TimeProvider time;
     private readonly ILogger logger;
     private JsonObject? directory;
     private string? nonce;
     private string? accountUrl;
 
-    public AcmeClient(HttpClient http, Uri directoryUrl, AcmeAccountKey accountKey, ILogger logger)
+    public AcmeClient(HttpClient http, Uri directoryUrl, AcmeAccountKey accountKey, TimeProvider time, ILogger logger)
     {
         this.http = http;
         this.directoryUrl = directoryUrl;
         this.accountKey = accountKey;
+        this.time = time;
         this.logger = logger;
     }
 
@@ -148,7 +150,7 @@ internal sealed class AcmeClient
 
     private async Task<JsonObject> PollAsync(Uri url, Func<JsonObject, bool> done, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + PollLimit;
+        var started = time.GetTimestamp();
         while (true)
         {
             var resource = await PostAsGetAsync(url, cancellationToken);
@@ -157,7 +159,7 @@ internal sealed class AcmeClient
                 return resource;
             }
 
-            if (DateTime.UtcNow > deadline)
+            if (time.GetElapsedTime(started) > PollLimit)
             {
                 throw new AcmeException($"{url} still {Status(resource)} after {PollLimit}");
             }

@@ -58,7 +58,7 @@ internal static class BodyContracts
         var name = Validation.Required(body.GetString("name"), "name");
         var expiry = body.GetInteger("expiresAfterInactivitySeconds", "uint", 0, uint.MaxValue) ?? 0;
         var client = new Client(1, "CToken", 1, name, Now, null, null, expiry, null);
-        return Answer(EntityMapper.ToJson(client with { ExpiresAt = ClientExpiry.ExpiresAt(client) }, Now), HeraldJson.Api.ClientJson);
+        return Answer(EntityMapper.ToJson(client with { ExpiresAt = ClientExpiry.ExpiresAt(client, Now) }, Now), HeraldJson.Api.ClientJson);
     }
 
     // ClientEndpoints.ElevateAsync: the elevation ends now + duration, then the client is listed with it.

@@ -8,11 +8,11 @@ namespace Herald.Plugins.Tests.Infrastructure;
 /// Builds the fixture plugin projects (tests/fixtures/plugins) once per test run with one <c>dotnet build</c>, and
 /// deploys them into plugin folders as a single .dll, an unpacked folder or a .zip package with a generated manifest.
 /// </summary>
-public sealed class FixturePlugins : IDisposable
+public sealed class FixturePlugins : IAsyncLifetime
 {
     private readonly TempDirectory packages = new("herald-fixture-packages");
 
-    public FixturePlugins()
+    public async Task InitializeAsync()
     {
         var solution = Path.Combine(Repository.Root, "tests", "fixtures", "plugins", "Fixtures.slnx");
         var start = new ProcessStartInfo("dotnet", ["build", solution, "-c", Repository.Configuration, "-nodeReuse:false", "-v:q", "-nologo", "-p:UseSharedCompilation=false"])
@@ -33,7 +33,12 @@ public sealed class FixturePlugins : IDisposable
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(4)))
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException("Building the fixture plugins took more than 4 minutes.");
@@ -41,7 +46,7 @@ public sealed class FixturePlugins : IDisposable
 
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"Building the fixture plugins failed ({process.ExitCode}):\n{output.Result}\n{error.Result}");
+            throw new InvalidOperationException($"Building the fixture plugins failed ({process.ExitCode}):\n{await output}\n{await error}");
         }
     }
 
@@ -85,7 +90,11 @@ public sealed class FixturePlugins : IDisposable
         return target;
     }
 
-    public void Dispose() => packages.Dispose();
+    public Task DisposeAsync()
+    {
+        packages.Dispose();
+        return Task.CompletedTask;
+    }
 
     private static void CopyPackage(string name, string target)
     {

@@ -11,8 +11,9 @@ namespace Herald.Server.Plugins.Invocation;
 /// </summary>
 /// <param name="stateDirectory">Where the record is kept (the plugin state folder).</param>
 /// <param name="modulePathOf">The module path of the plugin an assembly was loaded for; null for the server's and the framework's.</param>
+/// <param name="time">Dates the crash in the reason, in the server's local time.</param>
 /// <param name="logger">Logs the crash and record failures.</param>
-internal sealed class CrashJournal(string stateDirectory, Func<Assembly, string?> modulePathOf, ILogger logger)
+internal sealed class CrashJournal(string stateDirectory, Func<Assembly, string?> modulePathOf, TimeProvider time, ILogger logger)
 {
     private string Path => System.IO.Path.Combine(stateDirectory, "crashed-plugins.json");
 
@@ -67,7 +68,7 @@ internal sealed class CrashJournal(string stateDirectory, Func<Assembly, string?
             return;
         }
 
-        var reason = $"it crashed the server on {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss zzz} with an unhandled {exception.GetType().Name} on a thread it started itself: {exception.Message}";
+        var reason = $"it crashed the server on {time.GetLocalNow():yyyy-MM-dd HH:mm:ss zzz} with an unhandled {exception.GetType().Name} on a thread it started itself: {exception.Message}";
         logger.LogCritical(exception, "Plugin {ModulePath} crashed the server: unhandled exception on a thread it started itself; it will start disabled", modulePath);
         try
         {

@@ -17,7 +17,8 @@ internal sealed class ServerStore : SqlStore
     private readonly ServerDialect dialect;
     private readonly ILogger logger;
 
-    private ServerStore(ServerDialect dialect, ILogger logger)
+    private ServerStore(ServerDialect dialect, TimeProvider time, ILogger logger)
+        : base(time)
     {
         this.dialect = dialect;
         this.logger = logger;
@@ -30,7 +31,7 @@ internal sealed class ServerStore : SqlStore
     protected override string UpdateLock => " FOR UPDATE";
 
     /// <summary>Connects once (so a refused connection, a missing database or a wrong password stop the start with a sentence) and returns the store.</summary>
-    public static async Task<ServerStore> OpenAsync(ServerDialect dialect, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<ServerStore> OpenAsync(ServerDialect dialect, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
@@ -43,7 +44,7 @@ internal sealed class ServerStore : SqlStore
             throw sentence;
         }
 
-        return new ServerStore(dialect, logger);
+        return new ServerStore(dialect, time, logger);
     }
 
     protected override Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken) =>
@@ -132,7 +133,7 @@ internal sealed class ServerStore : SqlStore
         }
 
         // Gotify 3 back-fills creation times of rows written by 2.x.
-        var now = dialect.BindTime(DateTimeOffset.Now);
+        var now = dialect.BindTime(Clock.GetLocalNow());
         foreach (var table in new[] { "users", "applications", "clients", "plugin_confs" })
         {
             await connection.ExecuteAsync(new CommandDefinition(

@@ -11,12 +11,17 @@ namespace Herald.Server.Storage.Sql;
 internal abstract partial class SqlStore : IHeraldStore
 {
     private readonly MessageBatcher batcher;
-    private readonly ReadCache cache = new(TimeProvider.System);
+    private readonly ReadCache cache;
 
-    protected SqlStore()
+    /// <param name="time">The clock of the read cache and of the times the store writes itself (migration back-fills).</param>
+    protected SqlStore(TimeProvider time)
     {
+        Clock = time;
+        cache = new ReadCache(time);
         batcher = new MessageBatcher(CommitMessages);
     }
+
+    protected TimeProvider Clock { get; }
 
     /// <summary>Appended to an INSERT so that executing it as a scalar yields the new row's id.</summary>
     protected abstract string ReturningId { get; }

@@ -19,7 +19,8 @@ internal sealed class SqliteStore : SqlStore
     private readonly SemaphoreSlim writeGate = new(1, 1);
     private SqliteMessageWriter? messageWriter;
 
-    private SqliteStore(string connectionString, SqliteConnection writer)
+    private SqliteStore(string connectionString, SqliteConnection writer, TimeProvider time)
+        : base(time)
     {
         this.connectionString = connectionString;
         this.writer = writer;
@@ -31,7 +32,7 @@ internal sealed class SqliteStore : SqlStore
     protected override string ShareLock => string.Empty;
 
     /// <summary>Opens (creating if needed) the database named by a Gotify <c>sqlite3</c> connection string.</summary>
-    public static async Task<SqliteStore> OpenAsync(string gotifyConnection, CancellationToken cancellationToken)
+    public static async Task<SqliteStore> OpenAsync(string gotifyConnection, TimeProvider time, CancellationToken cancellationToken)
     {
         var connectionString = BuildConnectionString(gotifyConnection);
         var writer = new SqliteConnection(connectionString);
@@ -39,7 +40,7 @@ internal sealed class SqliteStore : SqlStore
         await writer.ExecuteAsync(new CommandDefinition(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=OFF;",
             cancellationToken: cancellationToken));
-        return new SqliteStore(connectionString, writer);
+        return new SqliteStore(connectionString, writer, time);
     }
 
     /// <summary>
@@ -158,7 +159,7 @@ internal sealed class SqliteStore : SqlStore
                 }
 
                 // Gotify 3 back-fills creation times of rows written by 2.x.
-                var now = SqlTime.Format(DateTimeOffset.Now);
+                var now = SqlTime.Format(Clock.GetLocalNow());
                 foreach (var table in new[] { "users", "applications", "clients", "plugin_confs" })
                 {
                     await connection.ExecuteAsync(new CommandDefinition(

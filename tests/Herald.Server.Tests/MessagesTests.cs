@@ -110,6 +110,13 @@ public sealed class MessagesTests(ServerFixture fx) : IClassFixture<ServerFixtur
         var sent = Ok(await Api.PostAsync("/message", acc.App.Header, Body.Json(new { message = unicode, title = "✓ ünïcödé" })));
         Assert.Equal(unicode, sent.GetProperty("message").GetString());
         var big = string.Concat(Enumerable.Repeat("0123456789abcdef", 65536));
+        if (TestEngine.Current == "mysql")
+        {
+            // MySQL's text holds 65,535 bytes: the 1 MB text is a clean 400 there, never a truncated row; 64 KiB round-trips.
+            Error(await Api.PostAsync("/message", acc.App.Header, Body.Json(new { message = big })), 400, "the text is 1048576 bytes; MySQL's text column holds at most 65535");
+            big = big[..65_535];
+        }
+
         var large = Ok(await Api.PostAsync("/message", acc.App.Header, Body.Json(new { message = big })));
         var listed = Ok(await Api.GetAsync("/message", acc.Auth)).GetProperty("messages");
         Assert.Equal(big, listed.ById(large.GetProperty("id").GetInt64())!.Value.GetProperty("message").GetString());

@@ -13,18 +13,16 @@ internal static class MessageEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGotify(HttpMethods.Post, "/message", AuthRequirement.ApplicationOrClient, CreateAsync);
-        routes.MapGotify(HttpMethods.Get, "/message", AuthRequirement.Client, ListAsync);
-        routes.MapGotify(HttpMethods.Delete, "/message", AuthRequirement.Client, DeleteAllAsync);
-        routes.MapGotify(HttpMethods.Delete, "/message/{id}", AuthRequirement.Client, DeleteAsync);
-        routes.MapGotify(HttpMethods.Get, "/application/{id}/message", AuthRequirement.Client, ListByApplicationAsync);
-        routes.MapGotify(HttpMethods.Delete, "/application/{id}/message", AuthRequirement.Client, DeleteByApplicationAsync);
+        routes.MapGotify<IApplicationStore, MessageService>(HttpMethods.Post, "/message", AuthRequirement.ApplicationOrClient, CreateAsync);
+        routes.MapGotify<IMessageStore>(HttpMethods.Get, "/message", AuthRequirement.Client, ListAsync);
+        routes.MapGotify<IMessageStore>(HttpMethods.Delete, "/message", AuthRequirement.Client, DeleteAllAsync);
+        routes.MapGotify<IMessageStore>(HttpMethods.Delete, "/message/{id}", AuthRequirement.Client, DeleteAsync);
+        routes.MapGotify<IApplicationStore, IMessageStore>(HttpMethods.Get, "/application/{id}/message", AuthRequirement.Client, ListByApplicationAsync);
+        routes.MapGotify<IApplicationStore, IMessageStore>(HttpMethods.Delete, "/application/{id}/message", AuthRequirement.Client, DeleteByApplicationAsync);
     }
 
-    private static async Task CreateAsync(HttpContext context)
+    private static async Task CreateAsync(HttpContext context, IApplicationStore applications, MessageService messages)
     {
-        var store = context.Service<IHeraldStore>();
-        var messages = context.Service<MessageService>();
         var caller = context.GetCaller();
         var body = await RequestBody.ReadAsync(context, "CreateMessage");
         var text = Validation.Required(body.GetString("message"), "message");
@@ -42,7 +40,7 @@ internal static class MessageEndpoints
                 throw ApiException.BadRequest("appid is required when not authenticating with an application token");
             }
 
-            application = appId <= long.MaxValue ? await store.GetApplicationByIdAsync((long)appId.Value, context.RequestAborted) : null;
+            application = appId <= long.MaxValue ? await applications.GetApplicationByIdAsync((long)appId.Value, context.RequestAborted) : null;
             if (application is null || application.UserId != caller.User.Id)
             {
                 throw ApiException.BadRequest("appid not found");
@@ -55,8 +53,8 @@ internal static class MessageEndpoints
             message = await messages.SendAsync(
                 application,
                 text,
-                string.IsNullOrWhiteSpace(title) ? application.Name : title,
-                priority ?? application.DefaultPriority,
+                title,
+                priority,
                 extras is { } e && e.EnumerateObject().Any() ? JsonSerializer.SerializeToUtf8Bytes(e) : null,
                 CancellationToken.None);
         }
@@ -70,21 +68,19 @@ internal static class MessageEndpoints
         await Responses.Json(context, MessageMapper.ToJson(message), HeraldJson.Api.MessageJson);
     }
 
-    private static async Task ListAsync(HttpContext context)
+    private static async Task ListAsync(HttpContext context, IMessageStore store)
     {
-        var store = context.Service<IHeraldStore>();
         var (limit, since) = Paging(context);
         var caller = context.GetCaller();
         var page = await store.GetMessagesByUserAsync(caller.User.Id, limit + 1, since, context.RequestAborted);
         await WritePageAsync(context, page, limit);
     }
 
-    private static async Task ListByApplicationAsync(HttpContext context)
+    private static async Task ListByApplicationAsync(HttpContext context, IApplicationStore applications, IMessageStore store)
     {
-        var store = context.Service<IHeraldStore>();
         var id = RouteValues.Id(context);
         var (limit, since) = Paging(context);
-        var application = await store.GetApplicationByIdAsync(id, context.RequestAborted);
+        var application = await applications.GetApplicationByIdAsync(id, context.RequestAborted);
         if (application is null || application.UserId != context.GetCaller().User.Id)
         {
             throw ApiException.NotFound("application does not exist");
@@ -94,16 +90,14 @@ internal static class MessageEndpoints
         await WritePageAsync(context, page, limit);
     }
 
-    private static async Task DeleteAllAsync(HttpContext context)
+    private static async Task DeleteAllAsync(HttpContext context, IMessageStore store)
     {
-        var store = context.Service<IHeraldStore>();
         await store.DeleteMessagesByUserAsync(context.GetCaller().User.Id, context.RequestAborted);
         await Responses.Empty(context);
     }
 
-    private static async Task DeleteAsync(HttpContext context)
+    private static async Task DeleteAsync(HttpContext context, IMessageStore store)
     {
-        var store = context.Service<IHeraldStore>();
         var id = RouteValues.Id(context);
         var found = await store.GetMessageByIdAsync(id, context.RequestAborted);
         if (found is null || found.Value.UserId != context.GetCaller().User.Id)
@@ -115,11 +109,10 @@ internal static class MessageEndpoints
         await Responses.Empty(context);
     }
 
-    private static async Task DeleteByApplicationAsync(HttpContext context)
+    private static async Task DeleteByApplicationAsync(HttpContext context, IApplicationStore applications, IMessageStore store)
     {
-        var store = context.Service<IHeraldStore>();
         var id = RouteValues.Id(context);
-        var application = await store.GetApplicationByIdAsync(id, context.RequestAborted);
+        var application = await applications.GetApplicationByIdAsync(id, context.RequestAborted);
         if (application is null || application.UserId != context.GetCaller().User.Id)
         {
             // Gotify's text, typo included: clients match on it.

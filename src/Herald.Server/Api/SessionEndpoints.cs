@@ -2,8 +2,7 @@ using Herald.Server.Auth;
 using Herald.Server.Configuration;
 using Herald.Server.Http;
 using Herald.Server.Http.Json;
-using Herald.Server.Storage;
-using Herald.Server.Streaming;
+using Herald.Server.Services;
 
 namespace Herald.Server.Api;
 
@@ -14,16 +13,13 @@ internal static class SessionEndpoints
 
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGotify(HttpMethods.Post, "/auth/local/login", null, LoginAsync);
-        routes.MapGotify(HttpMethods.Post, "/auth/logout", AuthRequirement.Client, LogoutAsync);
+        routes.MapGotify<Authenticator, ClientService>(HttpMethods.Post, "/auth/local/login", null, LoginAsync);
+        routes.MapGotify<ClientService>(HttpMethods.Post, "/auth/logout", AuthRequirement.Client, LogoutAsync);
     }
 
-    private static async Task LoginAsync(HttpContext context)
+    private static async Task LoginAsync(HttpContext context, Authenticator authenticator, ClientService clients)
     {
-        var authenticator = context.Service<Authenticator>();
-        var store = context.Service<IHeraldStore>();
         var settings = context.Service<HeraldSettings>();
-        var time = context.Service<TimeProvider>();
         if (Authenticator.ReadBasic(context.Request) is null)
         {
             throw ApiException.Unauthorized("basic auth required");
@@ -32,17 +28,13 @@ internal static class SessionEndpoints
         var user = await authenticator.UserFromBasicAsync(context.Request, context.RequestAborted) ?? throw ApiException.Unauthorized("invalid credentials");
         var body = await RequestBody.ReadAsync(context, "ClientParams");
         var name = Validation.Required(body.GetString("name"), "name");
-        var now = time.GetLocalNow();
-        var client = await ClientEndpoints.CreateClientAsync(
-            store, user.Id, name, (long)SessionCookie.Lifetime.TotalSeconds, now + LoginElevation, now, context.RequestAborted);
+        var client = await clients.CreateAsync(user.Id, name, (long)SessionCookie.Lifetime.TotalSeconds, LoginElevation, context.RequestAborted);
         SessionCookie.Set(context.Response, client.Token, settings.Server.SecureCookie);
-        await Responses.Json(context, UserEndpoints.ToCurrentUser(new Caller(user, CredentialKind.SessionCookie, client), now), HeraldJson.Api.CurrentUserJson);
+        await Responses.Json(context, UserEndpoints.ToCurrentUser(new Caller(user, CredentialKind.SessionCookie, client), context.Service<TimeProvider>().GetUtcNow()), HeraldJson.Api.CurrentUserJson);
     }
 
-    private static async Task LogoutAsync(HttpContext context)
+    private static async Task LogoutAsync(HttpContext context, ClientService clients)
     {
-        var store = context.Service<IHeraldStore>();
-        var hub = context.Service<StreamHub>();
         var settings = context.Service<HeraldSettings>();
         SessionCookie.Clear(context.Response, settings.Server.SecureCookie);
         var caller = context.GetCaller();
@@ -54,8 +46,7 @@ internal static class SessionEndpoints
             return;
         }
 
-        await store.DeleteClientAsync(client.Id, context.RequestAborted);
-        hub.CloseClient(client.Token);
+        await clients.DeleteAsync(client, context.RequestAborted);
         await Responses.Empty(context);
     }
 }

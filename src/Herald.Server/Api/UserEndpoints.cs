@@ -14,12 +14,12 @@ internal static class UserEndpoints
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.MapGotify(HttpMethods.Get, "/current/user", AuthRequirement.Client, CurrentAsync);
-        routes.MapGotify(HttpMethods.Post, "/current/user/password", AuthRequirement.Client, ChangePasswordAsync);
-        routes.MapGotify(HttpMethods.Get, "/user", AuthRequirement.Admin, ListAsync);
-        routes.MapGotify(HttpMethods.Post, "/user", AuthRequirement.Optional, CreateAsync);
-        routes.MapGotify(HttpMethods.Get, "/user/{id}", AuthRequirement.Admin, GetAsync);
-        routes.MapGotify(HttpMethods.Post, "/user/{id}", AuthRequirement.Admin, UpdateAsync);
-        routes.MapGotify(HttpMethods.Delete, "/user/{id}", AuthRequirement.Admin, DeleteAsync);
+        routes.MapGotify<UserService>(HttpMethods.Post, "/current/user/password", AuthRequirement.Client, ChangePasswordAsync);
+        routes.MapGotify<IUserStore>(HttpMethods.Get, "/user", AuthRequirement.Admin, ListAsync);
+        routes.MapGotify<UserService, HeraldSettings>(HttpMethods.Post, "/user", AuthRequirement.Optional, CreateAsync);
+        routes.MapGotify<IUserStore>(HttpMethods.Get, "/user/{id}", AuthRequirement.Admin, GetAsync);
+        routes.MapGotify<IUserStore, UserService>(HttpMethods.Post, "/user/{id}", AuthRequirement.Admin, UpdateAsync);
+        routes.MapGotify<IUserStore, UserService>(HttpMethods.Delete, "/user/{id}", AuthRequirement.Admin, DeleteAsync);
     }
 
     /// <summary>The user with, for client credentials, the client's id and a still-running elevation.</summary>
@@ -34,26 +34,22 @@ internal static class UserEndpoints
     private static Task CurrentAsync(HttpContext context) =>
         Responses.Json(context, ToCurrentUser(context.GetCaller(), context.Service<TimeProvider>().GetUtcNow()), HeraldJson.Api.CurrentUserJson);
 
-    private static async Task ChangePasswordAsync(HttpContext context)
+    private static async Task ChangePasswordAsync(HttpContext context, UserService users)
     {
-        var users = context.Service<UserService>();
         var body = await RequestBody.ReadAsync(context, "UserExternalPass");
         var pass = Validation.Required(body.GetString("pass"), "pass");
         await users.SetPasswordAsync(context.GetCaller().User, pass, context.RequestAborted);
         await Responses.Empty(context);
     }
 
-    private static async Task ListAsync(HttpContext context)
+    private static async Task ListAsync(HttpContext context, IUserStore store)
     {
-        var store = context.Service<IHeraldStore>();
         var users = await store.GetUsersAsync(context.RequestAborted);
         await Responses.Json<IReadOnlyList<UserJson>>(context, users.Select(EntityMapper.ToJson).ToList(), HeraldJson.Api.IReadOnlyListUserJson);
     }
 
-    private static async Task CreateAsync(HttpContext context)
+    private static async Task CreateAsync(HttpContext context, UserService users, HeraldSettings settings)
     {
-        var users = context.Service<UserService>();
-        var settings = context.Service<HeraldSettings>();
         var body = await RequestBody.ReadAsync(context, "CreateUserExternal");
         var name = Validation.Required(body.GetString("name"), "name");
         var pass = Validation.Required(body.GetString("pass"), "pass");
@@ -79,17 +75,14 @@ internal static class UserEndpoints
         await Responses.Json(context, EntityMapper.ToJson(user), HeraldJson.Api.UserJson);
     }
 
-    private static async Task GetAsync(HttpContext context)
+    private static async Task GetAsync(HttpContext context, IUserStore store)
     {
-        var store = context.Service<IHeraldStore>();
         var user = await FindAsync(context, store);
         await Responses.Json(context, EntityMapper.ToJson(user), HeraldJson.Api.UserJson);
     }
 
-    private static async Task UpdateAsync(HttpContext context)
+    private static async Task UpdateAsync(HttpContext context, IUserStore store, UserService users)
     {
-        var store = context.Service<IHeraldStore>();
-        var users = context.Service<UserService>();
         var user = await FindAsync(context, store);
         var body = await RequestBody.ReadAsync(context, "UpdateUserExternal");
         var name = Validation.Required(body.GetString("name"), "name");
@@ -98,15 +91,13 @@ internal static class UserEndpoints
         await Responses.Json(context, EntityMapper.ToJson(updated), HeraldJson.Api.UserJson);
     }
 
-    private static async Task DeleteAsync(HttpContext context)
+    private static async Task DeleteAsync(HttpContext context, IUserStore store, UserService users)
     {
-        var store = context.Service<IHeraldStore>();
-        var users = context.Service<UserService>();
         var user = await FindAsync(context, store);
         await users.DeleteAsync(user, CancellationToken.None);
         await Responses.Empty(context);
     }
 
-    private static async Task<User> FindAsync(HttpContext context, IHeraldStore store) =>
+    private static async Task<User> FindAsync(HttpContext context, IUserStore store) =>
         await store.GetUserByIdAsync(RouteValues.Id(context), context.RequestAborted) ?? throw ApiException.NotFound("user does not exist");
 }

@@ -29,6 +29,15 @@ public static class GotifyRoutes
             });
     }
 
+    /// <summary>As above, for a handler that names the one service or store it needs in its signature.</summary>
+    public static IEndpointConventionBuilder MapGotify<T>(this IEndpointRouteBuilder routes, string method, string pattern, AuthRequirement? requirement, Func<HttpContext, T, Task> handler)
+        where T : notnull => routes.MapGotify(method, pattern, requirement, context => handler(context, context.Service<T>()));
+
+    /// <summary>As above, for a handler that needs two.</summary>
+    public static IEndpointConventionBuilder MapGotify<T1, T2>(this IEndpointRouteBuilder routes, string method, string pattern, AuthRequirement? requirement, Func<HttpContext, T1, T2, Task> handler)
+        where T1 : notnull
+        where T2 : notnull => routes.MapGotify(method, pattern, requirement, context => handler(context, context.Service<T1>(), context.Service<T2>()));
+
     /// <summary>A Herald service (all are singletons).</summary>
     public static T Service<T>(this HttpContext context)
         where T : notnull => context.RequestServices.GetRequiredService<T>();

@@ -1,144 +1,145 @@
 namespace Herald.Server.Configuration;
 
 /// <summary>
-/// Every setting Herald reads, with Gotify's names and defaults. Filled by <see cref="SettingsLoader"/> from
-/// defaults, then the YAML file, then the env file, then the environment.
+/// Every setting Herald reads, with Gotify's names and defaults. Built by <see cref="SettingsLoader"/> from
+/// defaults, then the YAML file, then the env file, then the environment; immutable once loaded (records with
+/// init-only properties), so no part of the server can change what another part read.
 /// </summary>
-public sealed class HeraldSettings
+public sealed record HeraldSettings
 {
-    public ServerSettings Server { get; } = new();
+    public ServerSettings Server { get; init; } = new();
 
-    public DatabaseSettings Database { get; } = new();
+    public DatabaseSettings Database { get; init; } = new();
 
-    public DefaultUserSettings DefaultUser { get; } = new();
+    public DefaultUserSettings DefaultUser { get; init; } = new();
 
     /// <summary>bcrypt cost for new password hashes.</summary>
-    public int PassStrength { get; set; } = 10;
+    public int PassStrength { get; init; } = 10;
 
     /// <summary>Folder of application images; always ends with a path separator after loading.</summary>
-    public string UploadedImagesDir { get; set; } = "data/images";
+    public string UploadedImagesDir { get; init; } = "data/images";
 
     /// <summary>Folder scanned for plugins; empty disables plugins.</summary>
-    public string PluginsDir { get; set; } = "data/plugins";
+    public string PluginsDir { get; init; } = "data/plugins";
 
     /// <summary>Whether anonymous visitors may create (non-admin) users.</summary>
-    public bool Registration { get; set; }
+    public bool Registration { get; init; }
 
-    public string LogLevel { get; set; } = "info";
+    public string LogLevel { get; init; } = "info";
 
-    public OidcSettings Oidc { get; } = new();
+    public OidcSettings Oidc { get; init; } = new();
 
     /// <summary>Herald's own variables (plugin timeouts, log colours), read from the process environment.</summary>
-    public HostVariables Host { get; set; } = new();
+    public HostVariables Host { get; init; } = new();
 }
 
-public sealed class ServerSettings
+public sealed record ServerSettings
 {
-    public int KeepAlivePeriodSeconds { get; set; }
+    public int KeepAlivePeriodSeconds { get; init; }
 
     /// <summary>Address to bind; empty binds every address; <c>unix:/path</c> listens on a unix socket.</summary>
-    public string ListenAddr { get; set; } = string.Empty;
+    public string ListenAddr { get; init; } = string.Empty;
 
-    public int Port { get; set; } = 80;
+    public int Port { get; init; } = 80;
 
-    public SslSettings Ssl { get; } = new();
+    public SslSettings Ssl { get; init; } = new();
 
-    public IReadOnlyDictionary<string, string> ResponseHeaders { get; set; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> ResponseHeaders { get; init; } = new Dictionary<string, string>();
 
-    public IReadOnlyList<string> TrustedProxies { get; set; } = [];
+    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
 
-    public bool SecureCookie { get; set; }
+    public bool SecureCookie { get; init; }
 
-    public CorsSettings Cors { get; } = new();
+    public CorsSettings Cors { get; init; } = new();
 
-    public StreamSettings Stream { get; } = new();
+    public StreamSettings Stream { get; init; } = new();
 
     /// <summary>Largest request body accepted, in bytes (Herald addition; Gotify has no limit).</summary>
-    public long MaxBodyBytes { get; set; } = 10 * 1024 * 1024;
+    public long MaxBodyBytes { get; init; } = 10 * 1024 * 1024;
 }
 
-public sealed class SslSettings
+public sealed record SslSettings
 {
-    public bool Enabled { get; set; }
+    public bool Enabled { get; init; }
 
-    public bool RedirectToHttps { get; set; } = true;
+    public bool RedirectToHttps { get; init; } = true;
 
-    public string ListenAddr { get; set; } = string.Empty;
+    public string ListenAddr { get; init; } = string.Empty;
 
-    public int Port { get; set; } = 443;
+    public int Port { get; init; } = 443;
 
-    public string CertFile { get; set; } = string.Empty;
+    public string CertFile { get; init; } = string.Empty;
 
-    public string CertKey { get; set; } = string.Empty;
+    public string CertKey { get; init; } = string.Empty;
 
-    public LetsEncryptSettings LetsEncrypt { get; } = new();
+    public LetsEncryptSettings LetsEncrypt { get; init; } = new();
 
     /// <summary>The TLS listener takes its certificates from Let's Encrypt (both switches on), not from certfile/certkey.</summary>
     public bool UsesLetsEncrypt => Enabled && LetsEncrypt.Enabled;
 }
 
-public sealed class LetsEncryptSettings
+public sealed record LetsEncryptSettings
 {
-    public bool Enabled { get; set; }
+    public bool Enabled { get; init; }
 
-    public bool AcceptTos { get; set; }
+    public bool AcceptTos { get; init; }
 
-    public string Cache { get; set; } = "data/certs";
+    public string Cache { get; init; } = "data/certs";
 
-    public string DirectoryUrl { get; set; } = string.Empty;
+    public string DirectoryUrl { get; init; } = string.Empty;
 
-    public IReadOnlyList<string> Hosts { get; set; } = [];
+    public IReadOnlyList<string> Hosts { get; init; } = [];
 }
 
-public sealed class CorsSettings
+public sealed record CorsSettings
 {
-    public IReadOnlyList<string> AllowOrigins { get; set; } = [];
+    public IReadOnlyList<string> AllowOrigins { get; init; } = [];
 
-    public IReadOnlyList<string> AllowMethods { get; set; } = [];
+    public IReadOnlyList<string> AllowMethods { get; init; } = [];
 
-    public IReadOnlyList<string> AllowHeaders { get; set; } = [];
+    public IReadOnlyList<string> AllowHeaders { get; init; } = [];
 }
 
-public sealed class StreamSettings
+public sealed record StreamSettings
 {
-    public int PingPeriodSeconds { get; set; } = 45;
+    public int PingPeriodSeconds { get; init; } = 45;
 
-    public IReadOnlyList<string> AllowedOrigins { get; set; } = [];
+    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
 }
 
-public sealed class DatabaseSettings
+public sealed record DatabaseSettings
 {
     /// <summary><c>sqlite3</c>, <c>mysql</c> or <c>postgres</c>.</summary>
-    public string Dialect { get; set; } = "sqlite3";
+    public string Dialect { get; init; } = "sqlite3";
 
-    public string Connection { get; set; } = "data/gotify.db";
+    public string Connection { get; init; } = "data/gotify.db";
 }
 
-public sealed class DefaultUserSettings
+public sealed record DefaultUserSettings
 {
-    public string Name { get; set; } = "admin";
+    public string Name { get; init; } = "admin";
 
-    public string Pass { get; set; } = "admin";
+    public string Pass { get; init; } = "admin";
 }
 
 /// <summary>Gotify 3's OIDC keys; read so that a Gotify configuration loads, but OIDC login is not offered.</summary>
-public sealed class OidcSettings
+public sealed record OidcSettings
 {
-    public bool Enabled { get; set; }
+    public bool Enabled { get; init; }
 
-    public string Issuer { get; set; } = string.Empty;
+    public string Issuer { get; init; } = string.Empty;
 
-    public string ClientId { get; set; } = string.Empty;
+    public string ClientId { get; init; } = string.Empty;
 
-    public string ClientSecret { get; set; } = string.Empty;
+    public string ClientSecret { get; init; } = string.Empty;
 
-    public string RedirectUrl { get; set; } = string.Empty;
+    public string RedirectUrl { get; init; } = string.Empty;
 
-    public bool AutoRegister { get; set; } = true;
+    public bool AutoRegister { get; init; } = true;
 
-    public bool LinkByUsername { get; set; }
+    public bool LinkByUsername { get; init; }
 
-    public string UsernameClaim { get; set; } = "preferred_username";
+    public string UsernameClaim { get; init; } = "preferred_username";
 
-    public IReadOnlyList<string> Scopes { get; set; } = ["openid", "profile", "email"];
+    public IReadOnlyList<string> Scopes { get; init; } = ["openid", "profile", "email"];
 }

@@ -1,5 +1,4 @@
-using Herald.Server.Model;
-using Herald.Server.Storage;
+using Herald.Server.Services;
 using Herald.Server.Streaming;
 
 namespace Herald.Server.Hosting;
@@ -12,14 +11,14 @@ internal sealed class ClientJanitor : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromMinutes(5);
 
-    private readonly IHeraldStore store;
+    private readonly ClientService clients;
     private readonly StreamHub hub;
     private readonly TimeProvider time;
     private readonly ILogger<ClientJanitor> logger;
 
-    public ClientJanitor(IHeraldStore store, StreamHub hub, TimeProvider time, ILogger<ClientJanitor> logger)
+    public ClientJanitor(ClientService clients, StreamHub hub, TimeProvider time, ILogger<ClientJanitor> logger)
     {
-        this.store = store;
+        this.clients = clients;
         this.hub = hub;
         this.time = time;
         this.logger = logger;
@@ -49,18 +48,7 @@ internal sealed class ClientJanitor : BackgroundService
 
     internal async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetLocalNow();
-        foreach (var token in hub.ConnectedClientTokens())
-        {
-            if (await store.GetClientByTokenAsync(token, now, cancellationToken) is { } client)
-            {
-                await store.UpdateClientAsync(ClientExpiry.Touched(client, now), cancellationToken);
-            }
-        }
-
-        foreach (var token in await store.DeleteExpiredClientsAsync(now, cancellationToken))
-        {
-            hub.CloseClient(token);
-        }
+        await clients.TouchAsync(hub.ConnectedClientTokens(), cancellationToken);
+        await clients.DeleteExpiredAsync(cancellationToken);
     }
 }

@@ -104,6 +104,9 @@ public static class HeraldServer
     {
         services.AddSingleton(settings);
         services.AddSingleton(store);
+        services.AddSingleton<IUserStore>(store);
+        services.AddSingleton<IApplicationStore>(store);
+        services.AddSingleton<IClientStore>(store);
         services.AddSingleton<IMessageStore>(store);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(BuildInfo.FromAssembly());
@@ -112,9 +115,12 @@ public static class HeraldServer
         services.AddSingleton<ImageStore>();
         services.AddSingleton<StreamHub>();
         services.AddSingleton<IMessageObserver>(sp => sp.GetRequiredService<StreamHub>());
+        services.AddSingleton<IClientObserver>(sp => sp.GetRequiredService<StreamHub>());
         services.AddSingleton<IUserObserver, StreamUserObserver>();
         services.AddSingleton<MessageService>();
         services.AddSingleton<UserService>();
+        services.AddSingleton<ApplicationService>();
+        services.AddSingleton<ClientService>();
         services.AddHostedService<ClientJanitor>();
         services.AddHostedService<IdleMemoryTrimmer>();
         if (settings.Server.Ssl.UsesLetsEncrypt)

@@ -3,6 +3,7 @@ using Herald.Server.Model;
 using Herald.Server.Security;
 using Herald.Server.Storage;
 using Herald.Server.Storage.Server;
+using Herald.Server.Storage.Server.MySql;
 using Herald.Server.Storage.Server.Postgres;
 using Herald.Server.Storage.Sqlite;
 
@@ -17,7 +18,8 @@ internal static class StartupTasks
         {
             "sqlite3" => await SqliteStore.OpenAsync(settings.Database.Connection, time, cancellationToken),
             "postgres" => await ServerStore.OpenAsync(new PostgresDialect(PostgresDsn.ToConnectionString(settings.Database.Connection)), time, logger, cancellationToken),
-            var other => throw new ConfigurationException($"GOTIFY_DATABASE_DIALECT: {other} is not supported by this version of Herald yet (use sqlite3 or postgres)"),
+            "mysql" => await ServerStore.OpenAsync(new MySqlDialect(MySqlDsn.Parse(settings.Database.Connection, TimeZoneInfo.Local)), time, logger, cancellationToken),
+            var other => throw new ConfigurationException($"GOTIFY_DATABASE_DIALECT: unsupported dialect: {other} (use one of sqlite3, mysql, postgres)"),
         };
 
     public static void CreateFolders(HeraldSettings settings)

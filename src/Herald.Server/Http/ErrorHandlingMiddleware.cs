@@ -1,4 +1,4 @@
-using Herald.Server.Services;
+using Herald.Server.Model;
 
 namespace Herald.Server.Http;
 
@@ -34,11 +34,11 @@ internal sealed class ErrorHandlingMiddleware
         {
             await WriteAsync(context, e.StatusCode, e.Message);
         }
-        catch (UserRuleException e)
+        catch (RuleException e)
         {
             await WriteAsync(context, StatusCodes.Status400BadRequest, e.Message);
         }
-        catch (Storage.UnstorableValueException e)
+        catch (UnstorableValueException e)
         {
             await WriteAsync(context, StatusCodes.Status400BadRequest, e.Message);
         }

@@ -26,8 +26,6 @@ internal sealed class RequestBody
         this.structName = structName;
     }
 
-    public bool IsJson => json is not null;
-
     /// <summary>
     /// The deepest nesting a JSON body may have, counting the body object itself (System.Text.Json's default; Go's
     /// decoder allows 10 000). Message extras are therefore at most 63 levels deep, which every later reader of stored

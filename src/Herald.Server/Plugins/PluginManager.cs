@@ -38,6 +38,7 @@ internal sealed class PluginManager : IAsyncDisposable
     public PluginManager(
         PluginHostOptions options,
         IHeraldStore store,
+        ApplicationService applications,
         MessageService messages,
         SubscriptionHub subscriptions,
         PluginInvoker invoker,
@@ -51,7 +52,7 @@ internal sealed class PluginManager : IAsyncDisposable
         this.time = time;
         logger = loggerFactory.CreateLogger<PluginManager>();
         confs = new PluginConfWriter(store);
-        records = new InstanceRecords(store, time);
+        records = new InstanceRecords(store, applications, time);
         registry = new InstanceRegistry(subscriptions);
         catalog = new PluginCatalog(
             options.PluginsDirectory,

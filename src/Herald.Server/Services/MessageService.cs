@@ -22,14 +22,25 @@ public sealed class MessageService
         this.time = time;
     }
 
-    /// <summary>Stores a message of <paramref name="application"/> and notifies observers; returns it with its id.</summary>
+    /// <summary>
+    /// Stores a message of <paramref name="application"/> and notifies observers; returns it with its id. Gotify's
+    /// defaults are applied here, once for every sender: a blank title is the application's name, a missing priority
+    /// the application's default priority.
+    /// </summary>
     /// <exception cref="MissingApplicationException">
     /// The application was deleted meanwhile: the message is not stored, and no observer (stream, plugin) sees it.
     /// </exception>
-    public async Task<Message> SendAsync(Application application, string text, string title, long priority, byte[]? extras, CancellationToken cancellationToken)
+    public async Task<Message> SendAsync(Application application, string text, string? title, long? priority, byte[]? extras, CancellationToken cancellationToken)
     {
         var message = await store.CreateMessageAsync(
-            new NewMessage(application.Id, application.UserId, text, title, priority, extras, time.GetLocalNow()),
+            new NewMessage(
+                application.Id,
+                application.UserId,
+                text,
+                string.IsNullOrWhiteSpace(title) ? application.Name : title,
+                priority ?? application.DefaultPriority,
+                extras,
+                time.GetLocalNow()),
             cancellationToken);
         foreach (var observer in observers)
         {

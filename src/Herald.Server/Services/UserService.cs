@@ -10,27 +10,29 @@ namespace Herald.Server.Services;
 /// </summary>
 public sealed class UserService
 {
-    private readonly IHeraldStore store;
+    private readonly IUserStore store;
+    private readonly IApplicationStore applications;
     private readonly PasswordHasher hasher;
     private readonly IEnumerable<IUserObserver> observers;
     private readonly TimeProvider time;
     private readonly ImageStore images;
 
-    public UserService(IHeraldStore store, PasswordHasher hasher, IEnumerable<IUserObserver> observers, TimeProvider time, ImageStore images)
+    public UserService(IUserStore store, IApplicationStore applications, PasswordHasher hasher, IEnumerable<IUserObserver> observers, TimeProvider time, ImageStore images)
     {
         this.store = store;
+        this.applications = applications;
         this.images = images;
         this.hasher = hasher;
         this.observers = observers;
         this.time = time;
     }
 
-    /// <exception cref="UserRuleException">"username already exists".</exception>
+    /// <exception cref="RuleException">"username already exists".</exception>
     public async Task<User> CreateAsync(string name, string password, bool admin, CancellationToken cancellationToken)
     {
         if (await store.GetUserByNameAsync(name, cancellationToken) is not null)
         {
-            throw new UserRuleException("username already exists");
+            throw new RuleException("username already exists");
         }
 
         User user;
@@ -40,7 +42,7 @@ public sealed class UserService
         }
         catch (DuplicateKeyException)
         {
-            throw new UserRuleException("username already exists");
+            throw new RuleException("username already exists");
         }
 
         foreach (var observer in observers)
@@ -52,12 +54,12 @@ public sealed class UserService
     }
 
     /// <summary>Renames, changes the admin flag and, when <paramref name="password"/> is not empty, the password.</summary>
-    /// <exception cref="UserRuleException">"cannot delete last admin" or "username already exists".</exception>
+    /// <exception cref="RuleException">"cannot delete last admin" or "username already exists".</exception>
     public async Task<User> UpdateAsync(User user, string name, bool admin, string? password, CancellationToken cancellationToken)
     {
         if (user.Admin && !admin && await store.CountAdminsAsync(cancellationToken) <= 1)
         {
-            throw new UserRuleException("cannot delete last admin");
+            throw new RuleException("cannot delete last admin");
         }
 
         var updated = user with
@@ -72,7 +74,7 @@ public sealed class UserService
         }
         catch (DuplicateKeyException)
         {
-            throw new UserRuleException("username already exists");
+            throw new RuleException("username already exists");
         }
 
         return updated;
@@ -82,12 +84,12 @@ public sealed class UserService
         store.UpdateUserAsync(user with { Pass = hasher.Hash(password) }, cancellationToken);
 
     /// <summary>Tells observers first (they close streams and stop plugins), then deletes everything the user owns.</summary>
-    /// <exception cref="UserRuleException">"cannot delete last admin".</exception>
+    /// <exception cref="RuleException">"cannot delete last admin".</exception>
     public async Task DeleteAsync(User user, CancellationToken cancellationToken)
     {
         if (user.Admin && await store.CountAdminsAsync(cancellationToken) <= 1)
         {
-            throw new UserRuleException("cannot delete last admin");
+            throw new RuleException("cannot delete last admin");
         }
 
         foreach (var observer in observers)
@@ -95,7 +97,7 @@ public sealed class UserService
             await observer.OnUserDeletingAsync(user, cancellationToken);
         }
 
-        var files = (await store.GetApplicationsByUserAsync(user.Id, cancellationToken)).Select(a => a.Image).ToList();
+        var files = (await applications.GetApplicationsByUserAsync(user.Id, cancellationToken)).Select(a => a.Image).ToList();
         await store.DeleteUserAsync(user.Id, cancellationToken);
         foreach (var file in files)
         {

@@ -10,7 +10,7 @@ namespace Herald.Server.Streaming;
 /// Fans each new message out to every open stream of its user. The message is serialized once and the same bytes
 /// are queued on each connection without waiting, so delivery cost does not depend on the slowest subscriber.
 /// </summary>
-public sealed class StreamHub : IMessageObserver
+public sealed class StreamHub : IMessageObserver, IClientObserver
 {
     private const WebSocketCloseStatus StoppingStatus = WebSocketCloseStatus.EndpointUnavailable;
     private const string StoppingReason = "server shutting down";
@@ -59,8 +59,8 @@ public sealed class StreamHub : IMessageObserver
         }
     }
 
-    /// <summary>Closes the streams opened with <paramref name="clientToken"/> (the client was deleted).</summary>
-    public void CloseClient(string clientToken) => CloseWhere(c => c.ClientToken == clientToken);
+    /// <summary>Closes the streams opened with <paramref name="clientToken"/>: the client was deleted.</summary>
+    public void OnClientDeleted(string clientToken) => CloseWhere(c => c.ClientToken == clientToken);
 
     /// <summary>Closes every stream of a user (the user was deleted).</summary>
     public void CloseUser(long userId) => CloseWhere(c => c.UserId == userId);

@@ -1,6 +1,7 @@
 using Herald.Server.Model;
 using Herald.Server.Plugins.Loading;
 using Herald.Server.Security;
+using Herald.Server.Services;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Plugins.Instances;
@@ -9,7 +10,7 @@ namespace Herald.Server.Plugins.Instances;
 /// The database rows behind instances, outside plugin code: a user's <c>plugin_confs</c> row of a plugin, the internal
 /// application a messenger sends as, and Gotify's rule for which applications are internal.
 /// </summary>
-internal sealed class InstanceRecords(IHeraldStore store, TimeProvider time)
+internal sealed class InstanceRecords(IHeraldStore store, ApplicationService applications, TimeProvider time)
 {
     public Task<PluginConf?> FindConfAsync(long userId, string modulePath, CancellationToken cancellationToken) =>
         store.GetPluginConfAsync(userId, modulePath, cancellationToken);
@@ -23,39 +24,16 @@ internal sealed class InstanceRecords(IHeraldStore store, TimeProvider time)
             applicationId = (await CreateInternalApplicationAsync(plugin, userId, cancellationToken)).Id;
         }
 
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await store.CreatePluginConfAsync(
-                    new PluginConf(0, userId, plugin.ModulePath, TokenGenerator.NewPluginToken(), applicationId, false, time.GetUtcNow(), configYaml, null),
-                    cancellationToken);
-            }
-            catch (DuplicateKeyException) when (attempt < 10)
-            {
-                // Token collision; draw another, as Gotify's GenerateNotExistingToken does.
-            }
-        }
+        return await FreshToken.WriteAsync(
+            TokenGenerator.NewPluginToken,
+            token => store.CreatePluginConfAsync(
+                new PluginConf(0, userId, plugin.ModulePath, token, applicationId, false, time.GetUtcNow(), configYaml, null),
+                cancellationToken));
     }
 
     /// <summary>The application a messenger's messages arrive in: internal, named after the plugin, last in the user's order.</summary>
-    public async Task<Application> CreateInternalApplicationAsync(LoadedPlugin plugin, long userId, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                var sortKey = FractionalIndex.KeyAfter(await store.GetMaxSortKeyAsync(userId, cancellationToken));
-                return await store.CreateApplicationAsync(
-                    new Application(0, TokenGenerator.NewApplicationToken(), userId, plugin.Name, $"auto generated application for {plugin.ModulePath}", true, string.Empty, 0, time.GetUtcNow(), null, sortKey),
-                    cancellationToken);
-            }
-            catch (DuplicateKeyException) when (attempt < 10)
-            {
-                // Token or sort key taken concurrently; try again.
-            }
-        }
-    }
+    public Task<Application> CreateInternalApplicationAsync(LoadedPlugin plugin, long userId, CancellationToken cancellationToken) =>
+        applications.CreateInternalAsync(userId, plugin.Name, $"auto generated application for {plugin.ModulePath}", cancellationToken);
 
     /// <summary>
     /// Gotify's start-up rule: an application is internal exactly when a conf of a currently loaded plugin points to

@@ -7,8 +7,8 @@ namespace Herald.Server.Plugins.Instances;
 
 /// <summary>
 /// An instance's <see cref="IMessageHandler"/>: sends as the instance's internal application through the same
-/// <see cref="MessageService"/> as <c>POST /message</c>, with the same defaults (application name for a blank title,
-/// application default priority for a missing one).
+/// <see cref="MessageService"/> as <c>POST /message</c>, which applies the same defaults to both (application name for
+/// a blank title, application default priority for a missing one).
 /// </summary>
 internal sealed class MessageHandler(PluginInstance instance, IApplicationStore applications, MessageService messages) : IMessageHandler
 {
@@ -33,8 +33,8 @@ internal sealed class MessageHandler(PluginInstance instance, IApplicationStore 
             await messages.SendAsync(
                 application,
                 message.Message ?? string.Empty,
-                string.IsNullOrWhiteSpace(message.Title) ? application.Name : message.Title,
-                message.Priority ?? application.DefaultPriority,
+                message.Title,
+                message.Priority,
                 extras,
                 cancellationToken);
         }

@@ -68,6 +68,9 @@ internal abstract class ServerDialect
     /// <summary>The sentence for a driver error saying a value cannot be stored or compared, or null.</summary>
     public virtual string? Unstorable(DbException exception) => null;
 
+    /// <summary>True when the server rolled the transaction back to break a deadlock (it may be retried as a whole).</summary>
+    public abstract bool IsDeadlock(DbException exception);
+
     /// <summary>True when <paramref name="exception"/> reports a unique index violation.</summary>
     public abstract bool IsUniqueViolation(DbException exception);
 

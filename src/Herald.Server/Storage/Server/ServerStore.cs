@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using Dapper;
 using Herald.Server.Configuration;
@@ -50,23 +51,49 @@ internal sealed class ServerStore : SqlStore
     protected override Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken) =>
         dialect.DataSource.OpenConnectionAsync(cancellationToken).AsTask();
 
+    // A deadlock the server broke by rolling one transaction back is retried: nothing of it was stored.
+    private const int Attempts = 3;
+
     protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
-        await using var connection = await dialect.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var result = await work(connection, transaction);
-        await transaction.CommitAsync(CancellationToken.None);
-        return result;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await dialect.DataSource.OpenConnectionAsync(cancellationToken);
+
+                // Read committed on every engine (PostgreSQL's default): InnoDB's repeatable read takes gap locks on the
+                // messages index that deadlock a delete with concurrent inserts (seen under DeleteRaceTests on MariaDB).
+                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+                var result = await work(connection, transaction);
+                await transaction.CommitAsync(CancellationToken.None);
+                return result;
+            }
+            catch (DbException e) when (attempt < Attempts && dialect.IsDeadlock(e))
+            {
+                logger.LogDebug("Write rolled back by a deadlock, attempt {Attempt}", attempt);
+            }
+        }
     }
 
     protected override long[] CommitMessages(IReadOnlyList<NewMessage> messages)
     {
-        // On the writer thread: synchronous calls, so the thread pool is not held while the server syncs its log.
-        using var connection = dialect.DataSource.OpenConnection();
-        using var transaction = connection.BeginTransaction();
-        var ids = dialect.InsertMessages(connection, transaction, InsertMessageSql, messages);
-        transaction.Commit();
-        return ids;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                // On the writer thread: synchronous calls, so the thread pool is not held while the server syncs its log.
+                using var connection = dialect.DataSource.OpenConnection();
+                using var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
+                var ids = dialect.InsertMessages(connection, transaction, InsertMessageSql, messages);
+                transaction.Commit();
+                return ids;
+            }
+            catch (DbException e) when (attempt < Attempts && dialect.IsDeadlock(e))
+            {
+                logger.LogDebug("Message batch rolled back by a deadlock, attempt {Attempt}", attempt);
+            }
+        }
     }
 
     protected override bool IsUniqueViolation(DbException exception) => dialect.IsUniqueViolation(exception);

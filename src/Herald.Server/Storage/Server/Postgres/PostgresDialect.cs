@@ -99,6 +99,9 @@ internal sealed partial class PostgresDialect : ServerDialect
     public override string? Unstorable(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter } ? NoNul : null;
 
+    public override bool IsDeadlock(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+
     public override bool IsUniqueViolation(DbException exception) => exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     public override long[] InsertMessages(DbConnection connection, DbTransaction transaction, string insertSql, IReadOnlyList<NewMessage> messages)

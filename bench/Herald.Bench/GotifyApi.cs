@@ -140,5 +140,21 @@ internal sealed class GotifyApi : IDisposable
         }
     }
 
+    /// <summary>GET /application/{id}/message?limit=N with basic auth, read whole; returns the messages and bytes listed.</summary>
+    public async Task<(int Messages, long Bytes)> ListApplicationMessagesAsync(long appId, int limit, CancellationToken ct)
+    {
+        var url = $"application/{appId}/message?limit={limit}";
+        using var req = new HttpRequestMessage(HttpMethod.Get, new Uri(url, UriKind.Relative));
+        req.Headers.Authorization = _basic;
+        using var resp = await _http.SendAsync(req, ct);
+        var body = await resp.Content.ReadAsByteArrayAsync(ct);
+        if (resp.StatusCode != HttpStatusCode.OK)
+        {
+            throw new BenchException($"GET /{url} answered {(int)resp.StatusCode}");
+        }
+        using var doc = JsonDocument.Parse(body);
+        return (doc.RootElement.GetProperty("messages").GetArrayLength(), body.Length);
+    }
+
     public void Dispose() => _http.Dispose();
 }

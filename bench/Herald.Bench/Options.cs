@@ -20,6 +20,8 @@ internal sealed class Options
     public int WarmupMessages { get; private set; } = 10;
     public int GapMs { get; private set; } = 20;
     public int Settle { get; private set; } = 5;
+    public int Bodies { get; private set; } = 5;
+    public long BodyBytes { get; private set; } = 10_000_000;
     public int ConnectParallel { get; private set; } = 50;
     public int QuietWait { get; private set; } = 60;
     public int Attempts { get; private set; } = 3;
@@ -47,6 +49,8 @@ internal sealed class Options
           --warmup-messages N   fan-out warm-up messages, not in the latency figures (10)
           --gap-ms MS           pause between fan-out messages after full delivery (20)
           --settle S            idle time before an RSS reading (5)
+          --bodies N            large message bodies posted before the idle-after-bodies reading (5; 0 = skip)
+          --body-bytes N        size of each of those bodies, under the server's maxbodybytes (10000000)
           --quiet-wait S        before each measurement, wait up to S s for other load to stop (60)
           --attempts N          repeat an ingest run disturbed by other processes, up to N runs (3)
           --connect-parallel N  websocket handshakes in flight while opening the streams (50)
@@ -85,6 +89,8 @@ internal sealed class Options
                 case "--warmup-messages": o.WarmupMessages = NextInt(); break;
                 case "--gap-ms": o.GapMs = NextInt(); break;
                 case "--settle": o.Settle = NextInt(); break;
+                case "--bodies": o.Bodies = NextInt(); break;
+                case "--body-bytes": o.BodyBytes = Math.Max(64, NextInt()); break;
                 case "--connect-parallel": o.ConnectParallel = Math.Max(1, NextInt()); break;
                 case "--quiet-wait": o.QuietWait = NextInt(); break;
                 case "--attempts": o.Attempts = Math.Max(1, NextInt()); break;

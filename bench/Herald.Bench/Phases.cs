@@ -68,7 +68,12 @@ internal sealed record HeraldResult(
     double? RssAfterIngestMb,
     double? PeakRssMb,
     DurabilityResult? Durability,
-    int? ExitCode);
+    int? ExitCode,
+    BodiesResult? Bodies,
+    double? RssIdleAfterIngestMb,
+    double? IdleAfterIngestRatio,
+    RssBreakdown? IdleAfterIngestRss,
+    WrkResult? DurabilityRun);
 
 internal static class Phases
 {
@@ -190,6 +195,12 @@ internal static class Phases
             var afterSetup = ProcStats.RssKb(proc.Pid);
             BenchContext.Log($"{sut}: RSS after the setup calls (basic auth, 3 applications, 1 client) and settle: {Mb(afterSetup)} MB");
 
+            BodiesResult? bodies = null;
+            if (!o.SutIsCeiling && o.Bodies > 0)
+            {
+                bodies = await IdleMemory.BodiesAsync(b, api, proc, idle, ct);
+            }
+
             StreamsResult? streams = null;
             var fanOutSent = 0;
             if (o.RunFanOut && o.Streams > 0)
@@ -201,7 +212,9 @@ internal static class Phases
             WrkResult? warm = null, run = null;
             List<IngestAttempt> attempts = [];
             long? logBytes = null;
-            double? rssAfter = null, peak = null;
+            double? rssAfter = null, peak = null, idleAfterIngest = null, idleAfterIngestRatio = null;
+            RssBreakdown? idleAfterIngestRss = null;
+            WrkResult? tail = null;
             DurabilityResult? durability = null;
             int? exit = null;
             if (o.RunIngest)
@@ -216,9 +229,15 @@ internal static class Phases
                 logBytes = (proc.LogBytes() - logBefore) / attempts.Count;
                 rssAfter = Mb(ProcStats.RssKb(proc.Pid));
                 peak = Mb(ProcStats.PeakRssKb(proc.Pid));
+                (idleAfterIngest, idleAfterIngestRatio, idleAfterIngestRss) = await IdleMemory.AfterIngestAsync(b, proc, idle, ct);
                 if (!o.SutIsCeiling)
                 {
-                    // Crash test: SIGKILL right after the last response, then count what is in the database.
+                    // The idle wait let any write-behind queue drain, so the crash test gets a short run of its own:
+                    // SIGKILL right after its last response, then count what is in the database.
+                    BenchContext.Log($"herald: wrk {Math.Max(1, o.Warmup)} s before the SIGKILL");
+                    tail = await Wrk.RunAsync(b, "herald-durability", url, ingestApp.Token, Math.Max(1, o.Warmup), null, ct);
+                    proc.ThrowIfExited("during the run before the SIGKILL");
+                    ingest200 += tail.Status(200);
                     BenchContext.Log("herald: SIGKILL (crash-durability check), counting stored messages");
                     await proc.KillAndWaitAsync();
                     durability = await DurabilityAsync(b, api, dataDir, (fanApp.Id, fanOutSent),
@@ -229,7 +248,8 @@ internal static class Phases
             {
                 exit = await proc.StopAsync(TimeSpan.FromSeconds(10));
             }
-            return new HeraldResult(sut, Mb(idle), idleBreakdown, idleThreads, Mb(afterSetup), streams, warm, run, attempts, logBytes, rssAfter, peak, durability, exit);
+            return new HeraldResult(sut, Mb(idle), idleBreakdown, idleThreads, Mb(afterSetup), streams, warm, run, attempts, logBytes, rssAfter, peak, durability, exit,
+                bodies, idleAfterIngest, idleAfterIngestRatio, idleAfterIngestRss, tail);
         }
         finally
         {

@@ -20,7 +20,7 @@ var bench = new BenchContext(options, repo, tempDir);
 
 using var cts = new CancellationTokenSource();
 // Every run is bounded in time: warm-ups, measurements, settles and start-ups, plus a generous margin.
-var budget = TimeSpan.FromSeconds(300 + 2 * (options.Warmup + options.Duration * options.Attempts) + 6 * options.Settle + (4 + 2 * options.Attempts) * options.QuietWait
+var budget = TimeSpan.FromSeconds(300 + 2 * (options.Warmup + options.Duration * options.Attempts) + 8 * options.Settle + options.Warmup + (4 + 2 * options.Attempts) * options.QuietWait
     + 2 * (options.WarmupMessages + options.Messages) * (options.GapMs + 100) / 1000.0);
 cts.CancelAfter(budget);
 void OnSignal(PosixSignalContext ctx)

@@ -152,6 +152,14 @@ internal static class Report
             t.Add(new Target("fanout_complete", "every subscriber got every message exactly once (all rounds run)", s.FanOutAttempts.Sum(a => a.Deliveries), "deliveries of " + expected.ToString(CultureInfo.InvariantCulture), "all", s.AllRoundsComplete && s.FanOut.Complete));
             t.Add(new Target("rss_per_stream", "(RSS with streams - RSS before, after the warm-up streams) / streams", s.KbPerStream, "KB", "< 30", s.KbPerStream < 30));
         }
+        if (h?.Bodies is { } hb)
+        {
+            t.Add(new Target("idle_after_bodies", $"RSS after {hb.Bodies} message bodies of {hb.BodyBytes} bytes, listed once, then idle, / RSS idle", hb.RatioToIdle, "ratio", "<= 1.2", hb.RatioToIdle <= 1.2));
+        }
+        if (h?.IdleAfterIngestRatio is { } ir)
+        {
+            t.Add(new Target("idle_after_ingest", "RSS after the ingest run, then idle, / RSS idle", ir, "ratio", "<= 1.2", ir <= 1.2));
+        }
         if (h is not null)
         {
             t.Add(new Target("rss_idle", "Herald RSS after start (GET /health) and settle, before any other request", h.IdleRssMb, "MB", "< 80", h.IdleRssMb < 80));
@@ -238,6 +246,16 @@ internal static class Report
         if (h?.RssAfterIngestMb is not null || c?.RssAfterIngestMb is not null)
         {
             Row("RSS after ingest / peak MB", h?.RssAfterIngestMb is null ? "-" : $"{F(h.RssAfterIngestMb)}/{F(h.PeakRssMb)}", c?.RssAfterIngestMb is null ? "-" : $"{F(c.RssAfterIngestMb)}/{F(c.PeakRssMb)}", "", "");
+        }
+        if (h?.Bodies is { } b2)
+        {
+            Row($"RSS after {b2.Bodies} bodies / idle after MB", $"{F(b2.RssAfterBodiesMb)}/{F(b2.RssIdleAfterBodiesMb)}", "", "", "");
+            Row("  idle after bodies / idle", F(b2.RatioToIdle, "0.00"), "", "<= 1.2", PassText(t, "idle_after_bodies"));
+        }
+        if (h?.RssIdleAfterIngestMb is not null)
+        {
+            Row("RSS idle after ingest MB", F(h.RssIdleAfterIngestMb), "", "", "");
+            Row("  idle after ingest / idle", F(h.IdleAfterIngestRatio, "0.00"), "", "<= 1.2", PassText(t, "idle_after_ingest"));
         }
         sb.AppendLine(new string('-', 93));
         if (h?.Durability is { } d2)

@@ -20,6 +20,7 @@ public static class HeraldServer
     /// <summary>Runs the server until SIGINT/SIGTERM; returns the process exit code.</summary>
     public static async Task<int> RunAsync(HeraldSettings settings, CancellationToken cancellationToken)
     {
+        NativeHeap.KeepLargeBlocksSeparate();
         using var loggerFactory = LoggerFactory.Create(logging => Logging.Configure(logging, settings));
         var logger = loggerFactory.CreateLogger("Herald");
 
@@ -121,6 +122,7 @@ public static class HeraldServer
         services.AddSingleton<ApplicationService>();
         services.AddSingleton<ClientService>();
         services.AddHostedService<ClientJanitor>();
+        services.AddHostedService<IdleMemoryTrimmer>();
         if (settings.Server.Ssl.UsesLetsEncrypt)
         {
             services.AddSingleton<Tls.Http01ChallengeStore>();

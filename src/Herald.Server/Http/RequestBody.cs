@@ -13,12 +13,12 @@ namespace Herald.Server.Http;
 /// </summary>
 internal sealed class RequestBody
 {
-    private readonly JsonElement? json;
+    private readonly List<JsonField>? json;
     private readonly IFormCollection? form;
     private readonly IQueryCollection query;
     private readonly string structName;
 
-    private RequestBody(JsonElement? json, IFormCollection? form, IQueryCollection query, string structName)
+    private RequestBody(List<JsonField>? json, IFormCollection? form, IQueryCollection query, string structName)
     {
         this.json = json;
         this.form = form;
@@ -51,12 +51,7 @@ internal sealed class RequestBody
     /// The whole body as bytes. A body over <c>server.maxbodybytes</c> surfaces as Kestrel's
     /// <see cref="BadHttpRequestException"/>, which the error middleware answers with 413 in Gotify's format.
     /// </summary>
-    public static async Task<byte[]> ReadBytesAsync(HttpContext context)
-    {
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-        return buffer.ToArray();
-    }
+    public static Task<byte[]> ReadBytesAsync(HttpContext context) => BodyBytes.ReadAsync(context.Request, context.RequestAborted);
 
     /// <summary>
     /// The urlencoded or multipart form, for every route that reads one. A malformed body (no boundary, a boundary
@@ -84,7 +79,7 @@ internal sealed class RequestBody
     /// Parses a JSON body as Go's decoder would see it: bytes that are not UTF-8 are refused (JsonDocument would only
     /// notice when a string is read, as a 500), and lone surrogate escapes become U+FFFD, as Go stores them.
     /// </summary>
-    private static async Task<JsonElement> ReadJsonAsync(HttpContext context, string structName)
+    private static async Task<List<JsonField>> ReadJsonAsync(HttpContext context, string structName)
     {
         var body = await ReadBytesAsync(context);
         if (!System.Text.Unicode.Utf8.IsValid(body))
@@ -95,13 +90,10 @@ internal sealed class RequestBody
         LoneSurrogates.Replace(body);
         try
         {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
-            return document.RootElement.ValueKind switch
-            {
-                JsonValueKind.Object => document.RootElement.Clone(),
-                JsonValueKind.Null => EmptyObject(),
-                var kind => throw ApiException.BadRequest($"json: cannot unmarshal {GoKind(kind)} into Go value of type model.{structName}"),
-            };
+            var fields = JsonFields.Read(body, MaxDepth, out var kind);
+            return kind is JsonValueKind.Object or JsonValueKind.Null
+                ? fields
+                : throw ApiException.BadRequest($"json: cannot unmarshal {GoKind(kind)} into Go value of type model.{structName}");
         }
         catch (JsonException e)
         {
@@ -109,12 +101,6 @@ internal sealed class RequestBody
                 ? "EOF"
                 : $"invalid JSON: {FirstSentence(e.Message)} (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
         }
-    }
-
-    private static JsonElement EmptyObject()
-    {
-        using var empty = JsonDocument.Parse("{}");
-        return empty.RootElement.Clone();
     }
 
     /// <summary>The query string alone, as Gotify binds GET parameters whatever the content type.</summary>
@@ -131,9 +117,9 @@ internal sealed class RequestBody
             return Property(obj, field) switch
             {
                 null => null,
-                { ValueKind: JsonValueKind.Null } => null,
-                { ValueKind: JsonValueKind.String } p => p.GetString(),
-                { } p => throw TypeError(p, field, "string"),
+                { Kind: JsonValueKind.Null } => null,
+                { Kind: JsonValueKind.String } p => p.Text,
+                { } p => throw TypeError(p.Kind, field, "string"),
             };
         }
 
@@ -152,10 +138,10 @@ internal sealed class RequestBody
         {
             return Property(obj, field) switch
             {
-                null or { ValueKind: JsonValueKind.Null } => null,
-                { ValueKind: JsonValueKind.True } => true,
-                { ValueKind: JsonValueKind.False } => false,
-                { } p => throw TypeError(p, field, "bool"),
+                null or { Kind: JsonValueKind.Null } => null,
+                { Kind: JsonValueKind.True } => true,
+                { Kind: JsonValueKind.False } => false,
+                { } p => throw TypeError(p.Kind, field, "bool"),
             };
         }
 
@@ -179,9 +165,9 @@ internal sealed class RequestBody
 
         return Property(obj, field) switch
         {
-            null or { ValueKind: JsonValueKind.Null } => null,
-            { ValueKind: JsonValueKind.Object } p => p,
-            { } p => throw TypeError(p, field, "map[string]interface {}"),
+            null or { Kind: JsonValueKind.Null } => null,
+            { Kind: JsonValueKind.Object } p => p.Value,
+            { } p => throw TypeError(p.Kind, field, "map[string]interface {}"),
         };
     }
 
@@ -193,15 +179,14 @@ internal sealed class RequestBody
         var unsigned = goType.StartsWith('u');
         if (json is { } obj)
         {
-            var p = Property(obj, field);
-            if (p is null || p.Value.ValueKind == JsonValueKind.Null)
+            if (Property(obj, field) is not { Kind: not JsonValueKind.Null } p)
             {
                 return null;
             }
 
-            if (p.Value.ValueKind != JsonValueKind.Number)
+            if (p.Kind != JsonValueKind.Number)
             {
-                throw TypeError(p.Value, field, goType);
+                throw TypeError(p.Kind, field, goType);
             }
 
             Int128? n = p.Value.TryGetInt64(out var signed) ? signed : p.Value.TryGetUInt64(out var large) ? large : null;
@@ -238,26 +223,34 @@ internal sealed class RequestBody
         return query.TryGetValue(field, out var fromQuery) && !StringValues.IsNullOrEmpty(fromQuery) ? fromQuery[0] : null;
     }
 
-    private static JsonElement? Property(JsonElement obj, string field)
+    /// <summary>
+    /// The field bound to <paramref name="field"/>, as when the body was one parsed document: the last one named exactly
+    /// so (what <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> found), otherwise the first whose name
+    /// matches ignoring case.
+    /// </summary>
+    private static JsonField? Property(List<JsonField> fields, string field)
     {
-        if (obj.TryGetProperty(field, out var exact))
+        for (var i = fields.Count - 1; i >= 0; i--)
         {
-            return exact;
+            if (fields[i].Name == field)
+            {
+                return fields[i];
+            }
         }
 
-        foreach (var p in obj.EnumerateObject())
+        foreach (var p in fields)
         {
             if (string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase))
             {
-                return p.Value;
+                return p;
             }
         }
 
         return null;
     }
 
-    private ApiException TypeError(JsonElement value, string field, string goType) =>
-        ApiException.BadRequest($"json: cannot unmarshal {GoKind(value.ValueKind)} into Go struct field {structName}.{field} of type {goType}");
+    private ApiException TypeError(JsonValueKind kind, string field, string goType) =>
+        ApiException.BadRequest($"json: cannot unmarshal {GoKind(kind)} into Go struct field {structName}.{field} of type {goType}");
 
     private static string GoKind(JsonValueKind kind) => kind switch
     {

@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Text.Json;
 using Herald.Server.Http;
 using Herald.Server.Http.Json;
 using Herald.Server.Model;
@@ -43,7 +42,7 @@ public sealed class StreamHub : IMessageObserver, IClientObserver
 
             // Enqueueing never blocks (a full queue closes that connection), so it is safe under the lock and needs
             // no snapshot of the list.
-            var frame = JsonSerializer.SerializeToUtf8Bytes(MessageMapper.ToJson(message), HeraldJson.Api.MessageJson);
+            var frame = UnpooledJson.Serialize(MessageMapper.ToJson(message), HeraldJson.Api.MessageJson);
             foreach (var connection in connections)
             {
                 connection.TryEnqueue(frame);

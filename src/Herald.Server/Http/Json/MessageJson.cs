@@ -9,8 +9,8 @@ namespace Herald.Server.Http.Json;
 public sealed record MessageJson(
     [property: JsonPropertyName("id")] long Id,
     [property: JsonPropertyName("appid")] long AppId,
-    [property: JsonPropertyName("message")] string Message,
-    [property: JsonPropertyName("title")] string Title,
+    [property: JsonPropertyName("message"), JsonConverter(typeof(SegmentedStringConverter))] string Message,
+    [property: JsonPropertyName("title"), JsonConverter(typeof(SegmentedStringConverter))] string Title,
     [property: JsonPropertyName("priority")] long Priority,
     [property: JsonPropertyName("extras"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonConverter(typeof(VerbatimJsonConverter))] JsonElement? Extras,
     [property: JsonPropertyName("date")] DateTimeOffset Date);

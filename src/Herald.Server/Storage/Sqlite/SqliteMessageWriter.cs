@@ -90,6 +90,12 @@ internal sealed class SqliteMessageWriter : IDisposable
 
             throw;
         }
+        finally
+        {
+            // A reset statement keeps its last bound values: SQLite's own copy of the batch's last text (10 MB for a
+            // 10 MB message) stayed allocated until the next message replaced it.
+            raw.sqlite3_clear_bindings(insert);
+        }
     }
 
     private sqlite3_stmt Prepare(string sql)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes one target for a bounded time: builds Herald.Fuzz (Release), instruments a copy of the server and YamlDotNet
-# with sharpfuzz, replays the seeds, runs afl-fuzz, and prints one summary line. Exit 0: no finding; 1: a crash or a
+# Fuzzes one target for a bounded time: builds Herald.Fuzz (Release), instruments a copy of the server, the plugin-hosting
+# kernel and YamlDotNet with sharpfuzz, replays the seeds, runs afl-fuzz, and prints one summary line. Exit 0: no finding; 1: a crash or a
 # confirmed hang (the inputs are listed with their exception); 2: the run itself failed.
 #
 #   tests/Herald.Fuzz/run.sh <body|config|plugin> <seconds>
@@ -35,7 +35,8 @@ dotnet build "$here/Herald.Fuzz.csproj" -c Release -nologo -v:q >"$work.build.lo
 # A fresh copy per target, instrumented in place; the normal build output stays uninstrumented.
 rm -rf "$work" && mkdir -p "$app" "$seeds"
 cp -r "$here/bin/Release/net10.0/." "$app/"
-for assembly in herald.dll YamlDotNet.dll; do
+# Herald.PluginHosting.dll holds the plugin-package readers (staging, the compatibility check).
+for assembly in herald.dll Herald.PluginHosting.dll YamlDotNet.dll; do
   (cd "$here" && dotnet tool run sharpfuzz "$app/$assembly" >/dev/null) || fail "sharpfuzz could not instrument $assembly"
 done
 

@@ -36,6 +36,29 @@ public sealed partial class ApplicationsTests(ServerFixture fx) : IClassFixture<
     }
 
     [Fact]
+    public async Task CreateAndUpdate_TextOverMySqlTextSize_Refused400NothingChanged()
+    {
+        // Names and descriptions hold at most 65,535 UTF-8 bytes on every engine (MySQL's text): a longer one is a 400
+        // in Gotify's format and neither creates an application nor changes one; a client name follows the same rule.
+        var user = await fx.NewUserAsync();
+        var tooLong = new string('ü', 32_768);
+        const string Rule = " is 65536 bytes long; a text field holds at most 65535 bytes on every database engine (the size of MySQL's text column)";
+        Error(await Api.PostAsync("/application", user.Basic, Body.Json(new { name = "n", description = tooLong })), 400, "the description" + Rule);
+        Error(await Api.PostAsync("/application", user.Basic, Body.Json(new { name = tooLong })), 400, "the name" + Rule);
+        Assert.Equal(0, Ok(await Api.GetAsync("/application", user.Basic)).GetArrayLength());
+
+        var app = Ok(await Api.PostAsync("/application", user.Basic, Body.Json(new { name = "kept", description = "as is" })));
+        var id = app.GetProperty("id").GetInt64();
+        Error(await Api.PutAsync($"/application/{id}", user.Basic, Body.Json(new { name = "kept", description = tooLong })), 400, "the description" + Rule);
+        var listed = Ok(await Api.GetAsync("/application", user.Basic))[0];
+        Assert.Equal("as is", listed.GetProperty("description").GetString());
+
+        Error(await Api.PostAsync("/client", user.Basic, Body.Json(new { name = tooLong })), 400, "the name" + Rule);
+        var fits = new string('ü', 32_767);
+        Assert.Equal(fits, Ok(await Api.PostAsync("/client", user.Basic, Body.Json(new { name = fits }))).GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task CreateApp_OnlyName_DefaultsDescriptionAndPriority()
     {
         // Missing description and defaultPriority default to "" and 0.

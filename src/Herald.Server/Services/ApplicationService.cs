@@ -27,8 +27,11 @@ public sealed class ApplicationService
 
     /// <summary>A new application; without <paramref name="sortKey"/> it comes last in the user's order.</summary>
     /// <exception cref="RuleException">"sort key is not unique".</exception>
+    /// <exception cref="UnstorableValueException">The name or description is longer than <see cref="TextLimit"/>.</exception>
     public async Task<Application> CreateAsync(long userId, string name, string description, long defaultPriority, string? sortKey, CancellationToken cancellationToken)
     {
+        TextLimit.Check("name", name);
+        TextLimit.Check("description", description);
         var requested = !string.IsNullOrEmpty(sortKey);
         try
         {
@@ -56,8 +59,11 @@ public sealed class ApplicationService
 
     /// <summary>Stores the changed fields of <paramref name="updated"/>.</summary>
     /// <exception cref="RuleException">"sort key is not unique".</exception>
+    /// <exception cref="UnstorableValueException">The name or description is longer than <see cref="TextLimit"/>.</exception>
     public async Task<Application> UpdateAsync(Application updated, CancellationToken cancellationToken)
     {
+        TextLimit.Check("name", updated.Name);
+        TextLimit.Check("description", updated.Description);
         try
         {
             await store.UpdateApplicationAsync(updated, cancellationToken);

@@ -29,6 +29,7 @@ public sealed class ClientService
     /// <summary>A new client of <paramref name="userId"/>, elevated for <paramref name="elevation"/> when given.</summary>
     public Task<Client> CreateAsync(long userId, string name, long expiresAfterSeconds, TimeSpan? elevation, CancellationToken cancellationToken)
     {
+        TextLimit.Check("name", name);
         var now = time.GetLocalNow();
         return FreshToken.WriteAsync(
             TokenGenerator.NewClientToken,
@@ -42,6 +43,7 @@ public sealed class ClientService
     /// <summary>Renames and, when <paramref name="expiresAfterSeconds"/> is given, changes the inactivity expiry.</summary>
     public async Task<Client> UpdateAsync(Client client, string name, long? expiresAfterSeconds, CancellationToken cancellationToken)
     {
+        TextLimit.Check("name", name);
         var updated = client with { Name = name, ExpiresAfterInactivitySeconds = expiresAfterSeconds ?? client.ExpiresAfterInactivitySeconds };
         updated = updated with { ExpiresAt = ClientExpiry.ExpiresAt(updated, time.GetUtcNow()) };
         await store.UpdateClientAsync(updated, cancellationToken);

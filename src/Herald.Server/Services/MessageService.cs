@@ -27,6 +27,7 @@ public sealed class MessageService
     /// defaults are applied here, once for every sender: a blank title is the application's name, a missing priority
     /// the application's default priority.
     /// </summary>
+    /// <exception cref="UnstorableValueException">The text or title is longer than <see cref="TextLimit"/>: nothing is stored.</exception>
     /// <exception cref="MissingApplicationException">
     /// The application was deleted meanwhile: the message is not stored, and no observer (stream, plugin) sees it.
     /// </exception>
@@ -36,8 +37,8 @@ public sealed class MessageService
             new NewMessage(
                 application.Id,
                 application.UserId,
-                text,
-                string.IsNullOrWhiteSpace(title) ? application.Name : title,
+                TextLimit.Check("message", text),
+                TextLimit.Check("title", string.IsNullOrWhiteSpace(title) ? application.Name : title),
                 priority ?? application.DefaultPriority,
                 extras,
                 time.GetLocalNow()),

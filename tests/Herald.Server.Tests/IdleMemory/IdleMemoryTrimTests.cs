@@ -18,10 +18,11 @@ public sealed class IdleMemoryTrimTests
         await using var server = await HeraldProcess.StartAsync(dir.Path, new Dictionary<string, string?> { ["GOTIFY_LOGLEVEL"] = "debug" });
         using var api = new HeraldClient(server.BaseAddress);
         var app = await api.NewAppAsync(Admin, "burst");
+        // The bulk rides in extras: message and title hold at most 64 KiB on every engine.
         var texts = Enumerable.Range(0, 4).Select(i => new string((char)('a' + i), 2_000_000) + "\nend").ToList();
         foreach (var text in texts)
         {
-            Ok(await api.PostAsync("/message", app.Header, Body.Json(new { message = text })));
+            Ok(await api.PostAsync("/message", app.Header, Body.Json(new { message = text[..1000], extras = new { big = new { text } } })));
         }
 
         Ok(await api.GetAsync($"/application/{app.Id}/message?limit=4", Admin));
@@ -32,7 +33,8 @@ public sealed class IdleMemoryTrimTests
         Assert.Matches(@"resident \d+ -> \d+ MB, GC committed \d+ -> \d+ MB, C heap trimmed (True|False), \d+ ms", line);
 
         var listed = Ok(await api.GetAsync($"/application/{app.Id}/message?limit=4", Admin)).GetProperty("messages");
-        Assert.Equal(texts.AsEnumerable().Reverse(), listed.EnumerateArray().Select(m => m.GetProperty("message").GetString()));
+        Assert.Equal(texts.AsEnumerable().Reverse(), listed.EnumerateArray().Select(m => m.GetProperty("extras").GetProperty("big").GetProperty("text").GetString()));
+        Assert.Equal(texts.AsEnumerable().Reverse().Select(t => t[..1000]), listed.EnumerateArray().Select(m => m.GetProperty("message").GetString()));
         Ok(await api.PostAsync("/message", app.Header, Body.Json(new { message = "after the trim" })));
     }
 }

@@ -11,28 +11,31 @@ namespace Herald.Server.Tests.IdleMemory;
 /// </summary>
 public sealed class LargeMessageTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
+    // The most a message or title holds on every engine (MySQL's text column); larger payloads ride in extras.
+    private const int TextLimit = 65_535;
+
     /// <summary>
-    /// About 300 KB of text: many 8 K-character segments and 64 KB pieces, with escapes, quotes, backslashes,
-    /// control characters, markup and surrogate pairs at and around every segment boundary.
+    /// Text up to <paramref name="bytes"/> UTF-8 bytes: several 8 K-character segments and 64 KB pieces, with escapes,
+    /// quotes, backslashes, control characters, markup and surrogate pairs at and around every segment boundary.
     /// </summary>
-    private static string Text()
+    private static string Text(int bytes = TextLimit)
     {
         var text = new StringBuilder();
         var parts = new[] { "line\n", "\"quoted\" ", "back\\slash ", "tab\t", "\u0001", "<b>&amp;</b> ", "é ", "😀", "中文 " };
         var i = 0;
-        while (text.Length < 300_000)
+        var size = 0;
+        while (true)
         {
             // Land a surrogate pair across each 8,192-character boundary of the segmented writer.
-            if ((text.Length + 1) % 8192 == 0)
+            var part = (text.Length + 1) % 8192 == 0 ? "😀" : parts[i++ % parts.Length];
+            size += Encoding.UTF8.GetByteCount(part);
+            if (size > bytes)
             {
-                text.Append("😀");
-                continue;
+                return text.ToString();
             }
 
-            text.Append(parts[i++ % parts.Length]);
+            text.Append(part);
         }
-
-        return text.ToString();
     }
 
     // Invariant: a large message with every kind of escape reads back from the list and from a stream exactly as
@@ -42,10 +45,11 @@ public sealed class LargeMessageTests(ServerFixture fx) : IClassFixture<ServerFi
     {
         var acc = await fx.NewAccountAsync();
         var text = Text();
-        var title = Text()[..20_000];
+        var title = Text(20_000);
+        var bulk = Text(400_000);
         await using var stream = await StreamClient.ConnectAsync(fx.Api.BaseUrl, Credential.Query(acc.Client.Token));
 
-        var posted = await fx.Api.PostAsync("/message", acc.App.Header, Body.Json(new { message = text, title, extras = new { big = new { value = text[..70_000] } } }));
+        var posted = await fx.Api.PostAsync("/message", acc.App.Header, Body.Json(new { message = text, title, extras = new { big = new { value = bulk } } }));
         var answer = Ok(posted);
         Assert.Equal(text, answer.GetProperty("message").GetString());
         Assert.Equal(title, answer.GetProperty("title").GetString());
@@ -57,7 +61,7 @@ public sealed class LargeMessageTests(ServerFixture fx) : IClassFixture<ServerFi
         var listed = Ok(await fx.Api.GetAsync("/message?limit=1", acc.Auth)).GetProperty("messages")[0];
         Assert.Equal(text, listed.GetProperty("message").GetString());
         Assert.Equal(title, listed.GetProperty("title").GetString());
-        Assert.Equal(text[..70_000], listed.GetProperty("extras").GetProperty("big").GetProperty("value").GetString());
+        Assert.Equal(bulk, listed.GetProperty("extras").GetProperty("big").GetProperty("value").GetString());
         Assert.Equal(answer.GetProperty("id").GetInt64(), listed.GetProperty("id").GetInt64());
     }
 
@@ -67,7 +71,8 @@ public sealed class LargeMessageTests(ServerFixture fx) : IClassFixture<ServerFi
     {
         var acc = await fx.NewAccountAsync();
         var text = Text();
-        var json = JsonSerializer.SerializeToUtf8Bytes(new { message = text });
+        var bulk = Text(400_000);
+        var json = JsonSerializer.SerializeToUtf8Bytes(new { message = text, extras = new { big = new { value = bulk } } });
         using var content = new StreamContent(new MemoryStream(json));
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fx.Api.BaseUrl, "message")) { Content = content };
@@ -79,5 +84,6 @@ public sealed class LargeMessageTests(ServerFixture fx) : IClassFixture<ServerFi
 
         var listed = Ok(await fx.Api.GetAsync("/message?limit=1", acc.Auth)).GetProperty("messages")[0];
         Assert.Equal(text, listed.GetProperty("message").GetString());
+        Assert.Equal(bulk, listed.GetProperty("extras").GetProperty("big").GetProperty("value").GetString());
     }
 }

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text;
 using Dapper;
 using Herald.Server.Configuration;
 using Herald.Server.Model;
@@ -15,9 +14,6 @@ namespace Herald.Server.Storage.Server.MySql;
 /// </summary>
 internal sealed class MySqlDialect : ServerDialect
 {
-    // MySQL's text column holds 65,535 bytes; longer values fail in strict mode and are cut in the other modes.
-    private const int TextBytes = 65_535;
-
     private readonly MySqlDataSource dataSource;
     private readonly TimeZoneInfo zone;
     private readonly string where;
@@ -121,14 +117,9 @@ internal sealed class MySqlDialect : ServerDialect
     /// <summary>datetime(3) keeps milliseconds.</summary>
     public override DateTimeOffset Stored(DateTimeOffset value) => value.AddTicks(-(value.Ticks % TimeSpan.TicksPerMillisecond));
 
-    public override string? Unstorable(string text) =>
-        text.Length * 3 > TextBytes && Encoding.UTF8.GetByteCount(text) > TextBytes
-            ? $"the text is {Encoding.UTF8.GetByteCount(text)} bytes; MySQL's text column holds at most {TextBytes}"
-            : null;
-
     public override string? Unstorable(DbException exception) => exception is MySqlException e ? e.ErrorCode switch
     {
-        MySqlErrorCode.DataTooLong => $"a value is longer than its MySQL column holds (text: {TextBytes} bytes)",
+        MySqlErrorCode.DataTooLong => $"a value is longer than its MySQL column holds (text: {TextLimit.MaxBytes} bytes)",
         MySqlErrorCode.TruncatedWrongValueForField => "a value cannot be stored in this table's character set; convert the table to utf8mb4 (see the start-up log)",
         _ => null,
     } : null;

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Herald.Server.Tests.Infrastructure;
 using static Herald.Server.Tests.Infrastructure.ApiAssert;
 
@@ -54,6 +55,55 @@ public sealed class StoredExtrasTests
                     Assert.False(message.TryGetProperty("extras", out _), $"unreadable extras must be omitted: row {id}");
                 }
             }
+        }
+    }
+
+    [SqliteFact]
+    public async Task PostMessage_ExtrasWithWhitespaceAndEscapes_StoredCompactAndListedAsStored()
+    {
+        // Extras are stored as the compact JSON a parsed element serializes to (whitespace gone, strings re-escaped,
+        // numbers as written), an empty object stores nothing, and stored values that are not a non-empty object list
+        // without extras while surrounding whitespace is not part of the listed value.
+        using var dir = new TempDirectory();
+        const string Sent = "{ \"client::display\" : { \"contentType\":\"text/markdown\" },\n \"n\": [1.50e3, -0, true, false, null],"
+            + " \"esc\":\"\\u00e9\\n\\/\\\"é😀<>&'\", \"deep\": {\"a\": {\"b\": []}}, \"\\u0041\": {} }";
+        var expected = JsonSerializer.Serialize(JsonDocument.Parse(Sent).RootElement);
+        TestApp app;
+        long posted;
+        long empty;
+        await using (var server = await HeraldProcess.StartAsync(dir.Path))
+        {
+            using var api = new HeraldClient(server.BaseAddress);
+            app = await api.NewAppAsync(Admin, "extras");
+            var answer = Ok(await api.PostAsync("/message", app.Header, Body.RawJson("{\"message\":\"m\",\"extras\":" + Sent + "}")));
+            posted = answer.GetProperty("id").GetInt64();
+            Assert.Equal(expected, answer.GetProperty("extras").GetRawText());
+            var none = Ok(await api.PostAsync("/message", app.Header, Body.RawJson("{\"message\":\"m\",\"extras\":{ }}")));
+            empty = none.GetProperty("id").GetInt64();
+            Assert.False(none.TryGetProperty("extras", out _));
+            await server.TerminateAsync(TimeSpan.FromSeconds(30));
+        }
+
+        var odd = new Dictionary<long, string> { [201] = "[1]", [202] = "\"x\"", [203] = "{}", [204] = " {\"k\":1} \n", [205] = "{\"k\":1} trailing" };
+        await using (var db = await TestDb.OpenAsync(Path.Combine(dir.Path, "gotify.db"), readOnly: false))
+        {
+            Assert.Equal(expected, Encoding.UTF8.GetString((byte[])(await db.ScalarAsync("SELECT extras FROM messages WHERE id = @id", ("id", posted)))!));
+            Assert.Equal(DBNull.Value, await db.ScalarAsync("SELECT extras FROM messages WHERE id = @id", ("id", empty)));
+            foreach (var (id, extras) in odd)
+            {
+                await db.InsertAsync("messages", ("id", id), ("application_id", app.Id), ("message", $"row {id}"), ("title", "t"), ("priority", 1L),
+                    ("extras", Encoding.UTF8.GetBytes(extras)), ("date", "2024-01-01 00:00:00+00:00"));
+            }
+        }
+
+        await using var restarted = await HeraldProcess.StartAsync(dir.Path);
+        using var client = new HeraldClient(restarted.BaseAddress);
+        var messages = Ok(await client.GetAsync($"/application/{app.Id}/message", Admin)).GetProperty("messages");
+        Assert.Equal(expected, messages.ById(posted)!.Value.GetProperty("extras").GetRawText());
+        Assert.Equal("{\"k\":1}", messages.ById(204)!.Value.GetProperty("extras").GetRawText());
+        foreach (var id in new long[] { 201, 202, 203, 205 })
+        {
+            Assert.False(messages.ById(id)!.Value.TryGetProperty("extras", out _), $"row {id} must list without extras");
         }
     }
 }

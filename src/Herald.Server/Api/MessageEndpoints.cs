@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Herald.Server.Auth;
 using Herald.Server.Http;
 using Herald.Server.Http.Json;
@@ -28,7 +27,7 @@ internal static class MessageEndpoints
         var text = Validation.Required(body.GetString("message"), "message");
         var title = body.GetString("title");
         var priority = body.GetInt("priority");
-        var extras = body.GetObject("extras");
+        var extras = body.GetExtras("extras");
         var appId = body.GetUInt("appid");
 
         var application = caller.Application;
@@ -55,7 +54,7 @@ internal static class MessageEndpoints
                 text,
                 title,
                 priority,
-                extras is { } e && e.EnumerateObject().Any() ? JsonSerializer.SerializeToUtf8Bytes(e) : null,
+                extras,
                 CancellationToken.None);
         }
         catch (MissingApplicationException)

@@ -3,8 +3,11 @@ using System.Text.Json;
 
 namespace Herald.Server.Http;
 
-/// <summary>One top-level field of a JSON body: strings already decoded, every other value as its own element.</summary>
-internal readonly record struct JsonField(string Name, JsonValueKind Kind, string? Text, JsonElement Value);
+/// <summary>
+/// One top-level field of a JSON body: strings already decoded, objects and arrays as their bytes in the body (read
+/// whole once, so well-formed and within the depth limit), numbers and literals as their own element.
+/// </summary>
+internal readonly record struct JsonField(string Name, JsonValueKind Kind, string? Text, JsonElement Value, ReadOnlyMemory<byte> Raw = default);
 
 /// <summary>
 /// The top-level fields of a JSON object body, read without handing the body's size to the shared array pool.
@@ -19,9 +22,10 @@ internal readonly record struct JsonField(string Name, JsonValueKind Kind, strin
 /// </para>
 /// <para>
 /// So the object is walked with the reader itself: a string is decoded into an array of its own (garbage once read),
-/// every other value becomes a <see cref="JsonElement"/> of its own (numbers and literals need no pooled table; an
-/// object or array rents one only at its own length, which extras rarely make large). Syntax errors, depth limits and
-/// their positions are the reader's, exactly as <c>JsonDocument.Parse</c> reported them.
+/// an object or array is skipped by the reader and kept as its slice of the body (extras go on to
+/// <see cref="Json.ExtrasJson"/>, never to a pooled token table), and a number or literal becomes a
+/// <see cref="JsonElement"/> of its own (no pooled table at that size). Syntax errors, depth limits and their
+/// positions are the reader's, exactly as <c>JsonDocument.Parse</c> reported them.
 /// </para>
 /// </remarks>
 internal static class JsonFields
@@ -34,9 +38,9 @@ internal static class JsonFields
     /// </summary>
     /// <param name="rootKind">The kind of the top-level value; the caller refuses anything but an object or null.</param>
     /// <exception cref="JsonException">The body is not one well-formed JSON value within <paramref name="maxDepth"/>.</exception>
-    public static List<JsonField> Read(ReadOnlySpan<byte> body, int maxDepth, out JsonValueKind rootKind)
+    public static List<JsonField> Read(ReadOnlyMemory<byte> body, int maxDepth, out JsonValueKind rootKind)
     {
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
+        var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = maxDepth });
         reader.Read();
         var fields = new List<JsonField>();
         rootKind = KindOf(reader.TokenType);
@@ -46,9 +50,12 @@ internal static class JsonFields
             {
                 var name = DecodeString(ref reader);
                 reader.Read();
-                fields.Add(reader.TokenType == JsonTokenType.String
-                    ? new JsonField(name, JsonValueKind.String, DecodeString(ref reader), default)
-                    : new JsonField(name, KindOf(reader.TokenType), null, JsonElement.ParseValue(ref reader)));
+                fields.Add(reader.TokenType switch
+                {
+                    JsonTokenType.String => new JsonField(name, JsonValueKind.String, DecodeString(ref reader), default),
+                    JsonTokenType.StartObject or JsonTokenType.StartArray => Composite(name, ref reader, body),
+                    _ => new JsonField(name, KindOf(reader.TokenType), null, JsonElement.ParseValue(ref reader)),
+                });
             }
         }
         else
@@ -59,6 +66,14 @@ internal static class JsonFields
         // Anything after the value but whitespace is the reader's own "invalid after a single JSON value".
         reader.Read();
         return fields;
+    }
+
+    private static JsonField Composite(string name, ref Utf8JsonReader reader, ReadOnlyMemory<byte> body)
+    {
+        var kind = KindOf(reader.TokenType);
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        return new JsonField(name, kind, null, default, body[start..(int)reader.BytesConsumed]);
     }
 
     private static string DecodeString(ref Utf8JsonReader reader)

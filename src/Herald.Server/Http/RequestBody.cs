@@ -155,8 +155,11 @@ internal sealed class RequestBody
         };
     }
 
-    /// <summary>A JSON object field (message extras); never read from forms, as in Gotify.</summary>
-    public JsonElement? GetObject(string field)
+    /// <summary>
+    /// A JSON object field (message extras) as the compact bytes Gotify stores; null when absent, null or an empty
+    /// object. Never read from forms, as in Gotify.
+    /// </summary>
+    public byte[]? GetExtras(string field)
     {
         if (json is not { } obj)
         {
@@ -166,7 +169,7 @@ internal sealed class RequestBody
         return Property(obj, field) switch
         {
             null or { Kind: JsonValueKind.Null } => null,
-            { Kind: JsonValueKind.Object } p => p.Value,
+            { Kind: JsonValueKind.Object } p => ExtrasJson.Compact(p.Raw.Span),
             { } p => throw TypeError(p.Kind, field, "map[string]interface {}"),
         };
     }

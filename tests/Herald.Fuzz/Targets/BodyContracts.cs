@@ -33,9 +33,8 @@ internal static class BodyContracts
         var text = Validation.Required(body.GetString("message"), "message");
         var title = body.GetString("title");
         var priority = body.GetInt("priority");
-        var extras = body.GetObject("extras");
+        var stored = body.GetExtras("extras");
         var appId = body.GetUInt("appid") is { } id and <= long.MaxValue ? (long)id : 1;
-        var stored = extras is { } e && e.EnumerateObject().Any() ? JsonSerializer.SerializeToUtf8Bytes(e) : null;
         var message = MessageMapper.ToJson(new Message(1, appId, text, string.IsNullOrWhiteSpace(title) ? "app" : title, priority ?? 0, stored, Now));
         Answer(message, HeraldJson.Api.MessageJson);
         return Answer(new PagedMessagesJson(new PagingJson("http://127.0.0.1/message?limit=1&since=1", 1, 1, 1), [message]), HeraldJson.Api.PagedMessagesJson);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Herald.Server.Http.Json;
@@ -12,5 +11,5 @@ public sealed record MessageJson(
     [property: JsonPropertyName("message"), JsonConverter(typeof(SegmentedStringConverter))] string Message,
     [property: JsonPropertyName("title"), JsonConverter(typeof(SegmentedStringConverter))] string Title,
     [property: JsonPropertyName("priority")] long Priority,
-    [property: JsonPropertyName("extras"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonConverter(typeof(VerbatimJsonConverter))] JsonElement? Extras,
+    [property: JsonPropertyName("extras"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonConverter(typeof(VerbatimJsonConverter))] ReadOnlyMemory<byte>? Extras,
     [property: JsonPropertyName("date")] DateTimeOffset Date);

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Herald.Server.Tests.Infrastructure;
 using static Herald.Server.Tests.Infrastructure.ApiAssert;
 
@@ -61,13 +60,13 @@ public sealed class StoredExtrasTests
     [SqliteFact]
     public async Task PostMessage_ExtrasWithWhitespaceAndEscapes_StoredCompactAndListedAsStored()
     {
-        // Extras are stored as the compact JSON a parsed element serializes to (whitespace gone, strings re-escaped,
-        // numbers as written), an empty object stores nothing, and stored values that are not a non-empty object list
+        // Extras are stored compact: the whitespace between tokens gone, strings (escapes and spaces), names and
+        // numbers exactly as sent; an empty object stores nothing, and stored values that are not a non-empty object list
         // without extras while surrounding whitespace is not part of the listed value.
         using var dir = new TempDirectory();
-        const string Sent = "{ \"client::display\" : { \"contentType\":\"text/markdown\" },\n \"n\": [1.50e3, -0, true, false, null],"
-            + " \"esc\":\"\\u00e9\\n\\/\\\"é😀<>&'\", \"deep\": {\"a\": {\"b\": []}}, \"\\u0041\": {} }";
-        var expected = JsonSerializer.Serialize(JsonDocument.Parse(Sent).RootElement);
+        const string Sent = """{ "client::display" : { "contentType":"text/markdown" },""" + "\n" + """ "n": [1.50e3, -0, true, false, null], "esc":"\u00e9\n\/\"é😀<>&' kept  spaces\t", "deep": {"a": {"b": []}}, "\u0041": {} }""";
+        const string Expected = """{"client::display":{"contentType":"text/markdown"},"n":[1.50e3,-0,true,false,null],"esc":"\u00e9\n\/\"é😀<>&' kept  spaces\t","deep":{"a":{"b":[]}},"\u0041":{}}""";
+        var expected = Expected;
         TestApp app;
         long posted;
         long empty;
